@@ -1,0 +1,59 @@
+// t5bench: FLAN-T5 inference, benchmarking and accuracy validation.
+
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "cli/args.h"
+#include "commands/commands.h"
+#include "core/cpu.h"
+#include "core/error.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: t5bench <command> [options]\n"
+    "commands:\n"
+    "  generate  (--model DIR | --synthetic CONFIG [--seed S]) (--prompt TEXT | --prompts FILE) [--input-ids]\n"
+    "            [--max-new-tokens N] [--ignore-eos] [--format text|jsonl] [--config NAME] [--threads N]\n"
+    "            [--tokenizer FILE] [--weights f32|bf16|int8]\n";
+
+struct Command {
+  const char* name;
+  int (*run)(const std::vector<std::string>&);
+};
+
+constexpr Command kCommands[] = {
+    {"generate", t5bench::run_generate},
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  t5::select_blas_kernels(argv);
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string name = argv[1];
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  for (const Command& command : kCommands) {
+    if (name != command.name) continue;
+    try {
+      return command.run(args);
+    } catch (const t5bench::UsageError& e) {
+      std::fprintf(stderr, "t5bench %s: %s\n%s", command.name, e.what(), kUsage);
+      return 2;
+    } catch (const t5::Error& e) {
+      std::fprintf(stderr, "t5bench %s: %s\n", command.name, e.what());
+      return 1;
+    } catch (const std::bad_alloc&) {
+      std::fprintf(stderr, "t5bench %s: out of memory\n", command.name);
+      return 1;
+    }
+  }
+  std::fprintf(stderr, "t5bench: unknown command '%s'\n%s", name.c_str(), kUsage);
+  return 2;
+}

@@ -1,0 +1,137 @@
+#include "core/thread_pool.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "core/topology.h"
+
+namespace t5 {
+
+namespace {
+
+// How long an idle worker keeps polling before it sleeps: longer than the gap between the operations
+// of a decode step, far shorter than the gap between requests.
+constexpr auto kSpinBeforeSleep = std::chrono::microseconds(300);
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+}  // namespace
+
+ThreadPool::ThreadPool(int num_threads) {
+  for (int i = 1; i < std::max(1, num_threads); ++i) workers_.emplace_back([this] { worker_loop(); });
+}
+
+ThreadPool::~ThreadPool() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (std::thread& worker : workers_) worker.join();
+}
+
+void ThreadPool::execute(Job* job) {
+  for (;;) {
+    int i = job->next.fetch_add(1, std::memory_order_relaxed);
+    if (i >= job->count) return;
+    (*job->task)(i);
+    job->finished.fetch_add(1, std::memory_order_release);
+  }
+}
+
+ThreadPool::Job* ThreadPool::claim_job() {
+  for (Job* job : jobs_) {
+    if (job->next.load(std::memory_order_relaxed) < job->count) {
+      job->users.fetch_add(1, std::memory_order_relaxed);
+      return job;
+    }
+  }
+  return nullptr;
+}
+
+void ThreadPool::worker_loop() {
+  for (;;) {
+    Job* job = nullptr;
+    auto spin_start = std::chrono::steady_clock::now();
+    for (int polls = 0; !job; ++polls) {
+      if (queued_.load(std::memory_order_acquire) > 0) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        job = claim_job();
+        if (job) break;
+      }
+      if ((polls & 63) == 63 && std::chrono::steady_clock::now() - spin_start > kSpinBeforeSleep) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        ++sleepers_;
+        wake_.wait(lock, [&] { return stopping_ || (job = claim_job()) != nullptr; });
+        --sleepers_;
+        if (!job) return;  // stopping
+        break;
+      }
+      cpu_relax();
+    }
+    execute(job);
+    job->users.fetch_sub(1, std::memory_order_release);
+  }
+}
+
+void ThreadPool::run(int count, const std::function<void(int)>& task) {
+  if (count <= 0) return;
+  if (workers_.empty() || count == 1) {
+    for (int i = 0; i < count; ++i) task(i);
+    return;
+  }
+  Job job;
+  job.task = &task;
+  job.count = count;
+  bool notify;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    jobs_.push_back(&job);
+    queued_.fetch_add(1, std::memory_order_release);
+    notify = sleepers_ > 0;
+  }
+  if (notify) wake_.notify_all();
+  execute(&job);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    jobs_.erase(std::find(jobs_.begin(), jobs_.end(), &job));
+    queued_.fetch_sub(1, std::memory_order_release);
+  }
+  for (int polls = 0; job.finished.load(std::memory_order_acquire) < count ||
+                      job.users.load(std::memory_order_acquire) > 0;
+       ++polls) {
+    if (polls > 4096) std::this_thread::yield();
+    else cpu_relax();
+  }
+}
+
+void ThreadPool::parallel_for(int total, int grain, int chunks_per_thread,
+                              const std::function<void(int, int)>& body) {
+  if (total <= 0) return;
+  grain = std::max(1, grain);
+  int units = (total + grain - 1) / grain;
+  int chunks = std::min(units, std::max(1, num_threads() * chunks_per_thread));
+  run(chunks, [&](int c) {
+    int begin = static_cast<int>(static_cast<int64_t>(units) * c / chunks) * grain;
+    int end = std::min(total, static_cast<int>(static_cast<int64_t>(units) * (c + 1) / chunks) * grain);
+    if (begin < end) body(begin, end);
+  });
+}
+
+std::vector<int> ThreadPool::set_pinning(const Topology& topology, bool pinned) {
+  std::vector<int> cores;
+  topology.bind_current_thread(pinned ? 0 : -1);
+  if (pinned) cores.push_back(topology.core_pu(0));
+  for (size_t i = 0; i < workers_.size(); ++i) {
+    int core = static_cast<int>(i) + 1;
+    topology.bind_thread(workers_[i].native_handle(), pinned ? core : -1);
+    if (pinned) cores.push_back(topology.core_pu(core));
+  }
+  return cores;
+}
+
+}  // namespace t5

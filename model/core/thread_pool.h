@@ -1,0 +1,63 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace t5 {
+
+class Topology;
+
+// A persistent pool fed by a task queue. `run` splits one operation into tasks; the calling thread
+// works on its own job while the workers take tasks from every queued job, so several threads may
+// submit at once and their operations overlap. Idle workers spin briefly (operations of a decode step
+// follow each other within microseconds) and then sleep.
+class ThreadPool {
+ public:
+  // `num_threads` counts the calling thread: num_threads - 1 workers are started.
+  explicit ThreadPool(int num_threads);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  int num_threads() const { return static_cast<int>(workers_.size()) + 1; }
+
+  // Runs task(i) for every i in [0, count); returns when all have finished.
+  void run(int count, const std::function<void(int)>& task);
+
+  // Splits [0, total) into about `chunks_per_thread` chunks per thread, each a multiple of `grain`
+  // (but the last), and runs body(begin, end) for each.
+  void parallel_for(int total, int grain, int chunks_per_thread, const std::function<void(int, int)>& body);
+
+  // Pins worker i to core i + 1 and the calling thread to core 0 (one per physical core), or unpins
+  // all of them. Returns the cores used, one per thread (the caller first); empty when unpinned.
+  std::vector<int> set_pinning(const Topology& topology, bool pinned);
+
+ private:
+  struct Job {
+    const std::function<void(int)>* task = nullptr;
+    int count = 0;
+    std::atomic<int> next{0};
+    std::atomic<int> finished{0};
+    std::atomic<int> users{0};  // workers that may still touch this job
+  };
+
+  void worker_loop();
+  Job* claim_job();  // with mutex_ held: the oldest job with unclaimed tasks, its user count raised
+  static void execute(Job* job);
+
+  std::vector<std::thread> workers_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job*> jobs_;
+  std::atomic<int> queued_{0};
+  int sleepers_ = 0;
+  bool stopping_ = false;
+};
+
+}  // namespace t5

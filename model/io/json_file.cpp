@@ -1,0 +1,112 @@
+#include "io/json_file.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.h"
+
+namespace t5 {
+
+namespace {
+
+// nlohmann prefixes its messages with "[json.exception.parse_error.101] "; the rest is the useful part.
+std::string strip_exception_tag(const std::string& message) {
+  if (!message.empty() && message[0] == '[') {
+    size_t close = message.find("] ");
+    if (close != std::string::npos) return message.substr(close + 2);
+  }
+  return message;
+}
+
+const json* find_field(const json& object, const char* name, const std::string& source) {
+  if (!object.is_object()) fail(source, std::string("expected a JSON object holding '") + name + "'");
+  auto it = object.find(name);
+  return it == object.end() ? nullptr : &*it;
+}
+
+// A value quoted in an error message, cut short so the message stays one readable line.
+std::string brief(const json& value) {
+  std::string text = value.dump();
+  return text.size() <= 40 ? text : text.substr(0, 37) + "...";
+}
+
+int64_t to_int(const json& value, const char* name, const std::string& source) {
+  if (value.is_number_integer()) return value.get<int64_t>();
+  if (value.is_number_float()) {
+    double d = value.get<double>();
+    if (d == static_cast<double>(static_cast<int64_t>(d))) return static_cast<int64_t>(d);
+  }
+  fail(source, std::string("field '") + name + "' must be an integer, got " + brief(value));
+}
+
+}  // namespace
+
+json parse_json(std::string_view text, const std::string& source) {
+  try {
+    return json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {
+    fail(source, "invalid JSON: " + strip_exception_tag(e.what()));
+  }
+}
+
+json read_json_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(path, std::string("cannot open: ") + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) fail(path, "read error");
+  return parse_json(text.str(), path);
+}
+
+const json& require_field(const json& object, const char* name, const std::string& source) {
+  const json* value = find_field(object, name, source);
+  if (!value) fail(source, std::string("missing required field '") + name + "'");
+  return *value;
+}
+
+int64_t require_int(const json& object, const char* name, const std::string& source) {
+  return to_int(require_field(object, name, source), name, source);
+}
+
+int64_t optional_int(const json& object, const char* name, int64_t fallback, const std::string& source) {
+  const json* value = find_field(object, name, source);
+  return value && !value->is_null() ? to_int(*value, name, source) : fallback;
+}
+
+double require_number(const json& object, const char* name, const std::string& source) {
+  const json& value = require_field(object, name, source);
+  if (!value.is_number()) fail(source, std::string("field '") + name + "' must be a number, got " + brief(value));
+  return value.get<double>();
+}
+
+double optional_number(const json& object, const char* name, double fallback, const std::string& source) {
+  const json* value = find_field(object, name, source);
+  if (!value || value->is_null()) return fallback;
+  if (!value->is_number()) fail(source, std::string("field '") + name + "' must be a number, got " + brief(*value));
+  return value->get<double>();
+}
+
+bool optional_bool(const json& object, const char* name, bool fallback, const std::string& source) {
+  const json* value = find_field(object, name, source);
+  if (!value || value->is_null()) return fallback;
+  if (!value->is_boolean()) fail(source, std::string("field '") + name + "' must be true or false, got " + brief(*value));
+  return value->get<bool>();
+}
+
+std::string require_string(const json& object, const char* name, const std::string& source) {
+  const json& value = require_field(object, name, source);
+  if (!value.is_string()) fail(source, std::string("field '") + name + "' must be a string, got " + brief(value));
+  return value.get<std::string>();
+}
+
+std::string optional_string(const json& object, const char* name, const std::string& fallback,
+                            const std::string& source) {
+  const json* value = find_field(object, name, source);
+  if (!value || value->is_null()) return fallback;
+  if (!value->is_string()) fail(source, std::string("field '") + name + "' must be a string, got " + brief(*value));
+  return value->get<std::string>();
+}
+
+}  // namespace t5

@@ -1,0 +1,175 @@
+#include "kernels/attention.h"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "kernels/softmax.h"
+#include "kernels/vecmath.h"
+
+namespace t5 {
+
+void attention_materialized(const AttentionArgs& a, int head, const float* bias, float* scores) {
+  const int col = head * a.d_kv;
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, a.lq, a.lk, a.d_kv, 1.0f, a.q + col, a.ld_q, a.k + col, a.ld_k,
+              0.0f, scores, a.lk);
+  for (int i = 0; i < a.lq; ++i) {
+    float* row = scores + static_cast<long>(i) * a.lk;
+    if (bias)
+      for (int j = 0; j < a.lk; ++j) row[j] += bias[static_cast<long>(i) * a.lk + j];
+    softmax(row, a.lk);
+  }
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, a.lq, a.d_kv, a.lk, 1.0f, scores, a.lk, a.v + col, a.ld_v,
+              0.0f, a.out + col, a.ld_out);
+}
+
+void transpose_keys(const AttentionArgs& a, int head, float* k_transposed, int lk_stride) {
+  const float* k = a.k + head * a.d_kv;
+  for (int j = 0; j < a.lk; ++j)
+    for (int d = 0; d < a.d_kv; ++d) k_transposed[static_cast<long>(d) * lk_stride + j] = k[static_cast<long>(j) * a.ld_k + d];
+}
+
+namespace {
+
+constexpr int kQueryGroup = 4;  // queries sharing each loaded key column
+constexpr int kKeyBlock = 16;   // keys per online-softmax step: one vector of scores
+
+#if defined(__AVX512F__)
+
+// One group of up to kQueryGroup queries, head dimension D (a multiple of 16).
+template <int D>
+void fused_group(const AttentionArgs& a, int head, int i0, int nq, const float* kt, int lk_stride,
+                 const DistanceBias* bias) {
+  constexpr int kChunks = D / 16;
+  const int col = head * D;
+  const float* q[kQueryGroup];
+  for (int g = 0; g < kQueryGroup; ++g) q[g] = a.q + static_cast<long>(i0 + std::min(g, nq - 1)) * a.ld_q + col;
+
+  __m512 acc[kQueryGroup][kChunks];
+  float running_max[kQueryGroup], running_sum[kQueryGroup];
+  for (int g = 0; g < kQueryGroup; ++g) {
+    for (int c = 0; c < kChunks; ++c) acc[g][c] = _mm512_setzero_ps();
+    running_max[g] = -std::numeric_limits<float>::infinity();
+    running_sum[g] = 0.0f;
+  }
+  alignas(64) float probs[kQueryGroup][kKeyBlock];
+
+  for (int j0 = 0; j0 < a.lk; j0 += kKeyBlock) {
+    const int valid = std::min(kKeyBlock, a.lk - j0);
+    const __mmask16 mask = static_cast<__mmask16>((1u << valid) - 1);
+    __m512 s[kQueryGroup];
+    for (int g = 0; g < kQueryGroup; ++g) s[g] = _mm512_setzero_ps();
+    for (int d = 0; d < D; ++d) {
+      const __m512 kcol = _mm512_loadu_ps(kt + static_cast<long>(d) * lk_stride + j0);
+      for (int g = 0; g < kQueryGroup; ++g) s[g] = _mm512_fmadd_ps(_mm512_set1_ps(q[g][d]), kcol, s[g]);
+    }
+    for (int g = 0; g < kQueryGroup; ++g) {
+      if (bias) {
+        const float* b = bias->center + static_cast<long>(head) * bias->head_stride + j0 - (bias->query_position + i0 + g);
+        s[g] = _mm512_add_ps(s[g], _mm512_maskz_loadu_ps(mask, b));
+      }
+      s[g] = _mm512_mask_blend_ps(mask, _mm512_set1_ps(-std::numeric_limits<float>::infinity()), s[g]);
+      const float block_max = _mm512_reduce_max_ps(s[g]);
+      const float new_max = std::max(running_max[g], block_max);
+      const float rescale = std::exp(running_max[g] - new_max);  // 0 on the first block
+      const __m512 p = _mm512_maskz_mov_ps(mask, exp512(_mm512_sub_ps(s[g], _mm512_set1_ps(new_max))));
+      running_sum[g] = running_sum[g] * rescale + _mm512_reduce_add_ps(p);
+      running_max[g] = new_max;
+      _mm512_store_ps(probs[g], p);
+      const __m512 vr = _mm512_set1_ps(rescale);
+      for (int c = 0; c < kChunks; ++c) acc[g][c] = _mm512_mul_ps(acc[g][c], vr);
+    }
+    for (int jj = 0; jj < valid; ++jj) {
+      const float* vrow = a.v + static_cast<long>(j0 + jj) * a.ld_v + col;
+      __m512 vv[kChunks];
+      for (int c = 0; c < kChunks; ++c) vv[c] = _mm512_loadu_ps(vrow + 16 * c);
+      for (int g = 0; g < kQueryGroup; ++g) {
+        const __m512 p = _mm512_set1_ps(probs[g][jj]);
+        for (int c = 0; c < kChunks; ++c) acc[g][c] = _mm512_fmadd_ps(p, vv[c], acc[g][c]);
+      }
+    }
+  }
+  for (int g = 0; g < nq; ++g) {
+    float* out = a.out + static_cast<long>(i0 + g) * a.ld_out + col;
+    const __m512 inv = _mm512_set1_ps(1.0f / running_sum[g]);
+    for (int c = 0; c < kChunks; ++c) _mm512_storeu_ps(out + 16 * c, _mm512_mul_ps(acc[g][c], inv));
+  }
+}
+
+#endif
+
+// Any head size: one query at a time, same online softmax.
+void fused_query_scalar(const AttentionArgs& a, int head, int i, const float* kt, int lk_stride,
+                        const DistanceBias* bias) {
+  const int col = head * a.d_kv;
+  const float* q = a.q + static_cast<long>(i) * a.ld_q + col;
+  float* out = a.out + static_cast<long>(i) * a.ld_out + col;
+  for (int d = 0; d < a.d_kv; ++d) out[d] = 0.0f;
+  float running_max = -std::numeric_limits<float>::infinity(), running_sum = 0.0f;
+  for (int j = 0; j < a.lk; ++j) {
+    float s = 0.0f;
+    for (int d = 0; d < a.d_kv; ++d) s += q[d] * kt[static_cast<long>(d) * lk_stride + j];
+    if (bias) s += bias->center[static_cast<long>(head) * bias->head_stride + j - (bias->query_position + i)];
+    const float new_max = std::max(running_max, s);
+    const float rescale = std::exp(running_max - new_max);
+    const float p = std::exp(s - new_max);
+    running_sum = running_sum * rescale + p;
+    running_max = new_max;
+    const float* vrow = a.v + static_cast<long>(j) * a.ld_v + col;
+    for (int d = 0; d < a.d_kv; ++d) out[d] = out[d] * rescale + p * vrow[d];
+  }
+  for (int d = 0; d < a.d_kv; ++d) out[d] /= running_sum;
+}
+
+}  // namespace
+
+void attention_fused(const AttentionArgs& a, int head, int q_begin, int q_end, const float* k_transposed,
+                     int lk_stride, const DistanceBias* bias) {
+#if defined(__AVX512F__)
+  if (a.d_kv == 64 || a.d_kv == 128) {
+    for (int i0 = q_begin; i0 < q_end; i0 += kQueryGroup) {
+      const int nq = std::min(kQueryGroup, q_end - i0);
+      if (a.d_kv == 64)
+        fused_group<64>(a, head, i0, nq, k_transposed, lk_stride, bias);
+      else
+        fused_group<128>(a, head, i0, nq, k_transposed, lk_stride, bias);
+    }
+    return;
+  }
+#endif
+  for (int i = q_begin; i < q_end; ++i) fused_query_scalar(a, head, i, k_transposed, lk_stride, bias);
+}
+
+void attention_decode(const float* q, const float* const* key_rows, const float* const* value_rows, int lk,
+                      int head_begin, int head_end, int d_kv, const float* bias_row, int bias_stride, float* scores,
+                      float* out) {
+  for (int h = head_begin; h < head_end; ++h) {
+    const int col = h * d_kv;
+    const float* qh = q + col;
+    for (int j = 0; j < lk; ++j) {
+      const float* kj = key_rows[j] + col;
+      float s = 0.0f;
+#if defined(__AVX512F__)
+      if (d_kv % 16 == 0) {
+        __m512 acc = _mm512_setzero_ps();
+        for (int d = 0; d < d_kv; d += 16) acc = _mm512_fmadd_ps(_mm512_loadu_ps(qh + d), _mm512_loadu_ps(kj + d), acc);
+        s = _mm512_reduce_add_ps(acc);
+      } else
+#endif
+        for (int d = 0; d < d_kv; ++d) s += qh[d] * kj[d];
+      scores[j] = bias_row ? s + bias_row[static_cast<long>(h) * bias_stride + j] : s;
+    }
+    softmax(scores, lk);
+    float* oh = out + col;
+    for (int d = 0; d < d_kv; ++d) oh[d] = 0.0f;
+    for (int j = 0; j < lk; ++j) {
+      const float p = scores[j];
+      const float* vj = value_rows[j] + col;
+      for (int d = 0; d < d_kv; ++d) oh[d] += p * vj[d];
+    }
+  }
+}
+
+}  // namespace t5

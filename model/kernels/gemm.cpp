@@ -1,0 +1,57 @@
+#include "kernels/gemm.h"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/aligned_buffer.h"
+#include "core/half.h"
+
+namespace t5 {
+
+void widen_rows(const WeightMatrix& w, int begin, int count, float* out) {
+  const size_t n = static_cast<size_t>(count) * w.cols;
+  const size_t offset = static_cast<size_t>(begin) * w.cols;
+  switch (w.type) {
+    case WeightType::F32:
+      std::memcpy(out, w.f32() + offset, n * sizeof(float));
+      return;
+    case WeightType::BF16: {
+      const uint16_t* src = static_cast<const uint16_t*>(w.data) + offset;
+      for (size_t i = 0; i < n; ++i) out[i] = bf16_to_f32(src[i]);
+      return;
+    }
+    case WeightType::I8: {
+      const int8_t* src = static_cast<const int8_t*>(w.data) + offset;
+      for (int r = 0; r < count; ++r) {
+        const float scale = w.scales[begin + r];
+        for (int c = 0; c < w.cols; ++c)
+          out[static_cast<size_t>(r) * w.cols + c] = static_cast<float>(src[static_cast<size_t>(r) * w.cols + c]) * scale;
+      }
+      return;
+    }
+  }
+}
+
+void matmul(const float* in, int ld_in, int m, const WeightMatrix& w, float* out, int ld_out, bool accumulate) {
+  if (m <= 0 || w.rows <= 0) return;
+  const float beta = accumulate ? 1.0f : 0.0f;
+  if (w.type == WeightType::F32) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, w.rows, w.cols, 1.0f, in, ld_in, w.f32(), w.cols, beta,
+                out, ld_out);
+    return;
+  }
+  // A block of widened rows sized to stay in L2 while sgemm streams the activations past it.
+  const int block_rows = std::max(16, static_cast<int>((256u << 10) / (static_cast<unsigned>(w.cols) * 4u)) / 16 * 16);
+  thread_local AlignedBuffer<float> widened;
+  if (widened.size() < static_cast<size_t>(block_rows) * w.cols) widened.resize(static_cast<size_t>(block_rows) * w.cols);
+  for (int r = 0; r < w.rows; r += block_rows) {
+    const int rows = std::min(block_rows, w.rows - r);
+    widen_rows(w, r, rows, widened.data());
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, rows, w.cols, 1.0f, in, ld_in, widened.data(), w.cols,
+                beta, out + r, ld_out);
+  }
+}
+
+}  // namespace t5

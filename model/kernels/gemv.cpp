@@ -1,0 +1,128 @@
+#include "kernels/gemv.h"
+
+#include <cblas.h>
+
+#include "core/half.h"
+
+#if defined(__AVX512F__)
+#include "kernels/simd.h"
+#endif
+
+namespace t5 {
+
+namespace {
+
+#if defined(__AVX512F__)
+
+// 16 weights of row `w` at column k, widened to fp32 (masked to `mask` lanes).
+inline __m512 load_weights(const float* w, int k, __mmask16 mask) { return _mm512_maskz_loadu_ps(mask, w + k); }
+inline __m512 load_weights(const uint16_t* w, int k, __mmask16 mask) {
+  __m256i h = _mm256_maskz_loadu_epi16(mask, w + k);
+  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+}
+inline __m512 load_weights(const int8_t* w, int k, __mmask16 mask) {
+  __m128i q = _mm_maskz_loadu_epi8(mask, w + k);
+  return _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(q));
+}
+
+// Dot products of R consecutive weight rows with one activation row. Each row accumulates in two
+// registers (even and odd 16-column chunks), summed and reduced the same way whatever R is.
+template <int R, typename T>
+inline void dot_rows(const T* const* rows, const float* x, int cols, float* result) {
+  __m512 even[R], odd[R];
+  for (int r = 0; r < R; ++r) even[r] = odd[r] = _mm512_setzero_ps();
+  int k = 0;
+  for (; k + 32 <= cols; k += 32) {
+    const __m512 x0 = _mm512_loadu_ps(x + k), x1 = _mm512_loadu_ps(x + k + 16);
+    for (int r = 0; r < R; ++r) {
+      even[r] = _mm512_fmadd_ps(load_weights(rows[r], k, 0xffff), x0, even[r]);
+      odd[r] = _mm512_fmadd_ps(load_weights(rows[r], k + 16, 0xffff), x1, odd[r]);
+    }
+  }
+  for (; k < cols; k += 16) {
+    const int left = cols - k;
+    const __mmask16 mask = left >= 16 ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << left) - 1);
+    const __m512 x0 = _mm512_maskz_loadu_ps(mask, x + k);
+    for (int r = 0; r < R; ++r) even[r] = _mm512_fmadd_ps(load_weights(rows[r], k, mask), x0, even[r]);
+  }
+  for (int r = 0; r < R; ++r) result[r] = _mm512_reduce_add_ps(_mm512_add_ps(even[r], odd[r]));
+}
+
+#else
+
+inline float widen(float v) { return v; }
+inline float widen(uint16_t v) { return bf16_to_f32(v); }
+inline float widen(int8_t v) { return static_cast<float>(v); }
+
+template <int R, typename T>
+inline void dot_rows(const T* const* rows, const float* x, int cols, float* result) {
+  for (int r = 0; r < R; ++r) {
+    float sum = 0.0f;
+    for (int k = 0; k < cols; ++k) sum += widen(rows[r][k]) * x[k];
+    result[r] = sum;
+  }
+}
+
+#endif
+
+template <typename T>
+void matvec_typed(const float* in, int ld_in, int m, const WeightMatrix& w, const T* data, int row_begin,
+                  int row_end, float* out, int ld_out, bool accumulate) {
+  const size_t cols = static_cast<size_t>(w.cols);
+  auto store = [&](int i, int n, const float* values, int count) {
+    float* y = out + static_cast<size_t>(i) * ld_out + n;
+    for (int r = 0; r < count; ++r) {
+      float v = w.scales ? values[r] * w.scales[n + r] : values[r];
+      y[r] = accumulate ? y[r] + v : v;
+    }
+  };
+  int n = row_begin;
+  for (; n + 4 <= row_end; n += 4) {
+    const T* rows[4] = {data + n * cols, data + (n + 1) * cols, data + (n + 2) * cols, data + (n + 3) * cols};
+    for (int i = 0; i < m; ++i) {
+      float result[4];
+      dot_rows<4>(rows, in + static_cast<size_t>(i) * ld_in, w.cols, result);
+      store(i, n, result, 4);
+    }
+  }
+  for (; n < row_end; ++n) {
+    const T* rows[1] = {data + n * cols};
+    for (int i = 0; i < m; ++i) {
+      float result[1];
+      dot_rows<1>(rows, in + static_cast<size_t>(i) * ld_in, w.cols, result);
+      store(i, n, result, 1);
+    }
+  }
+}
+
+}  // namespace
+
+void matvec_rows(const float* in, int ld_in, int m, const WeightMatrix& w, int row_begin, int row_end, float* out,
+                 int ld_out, bool accumulate) {
+  switch (w.type) {
+    case WeightType::F32:
+      return matvec_typed(in, ld_in, m, w, w.f32(), row_begin, row_end, out, ld_out, accumulate);
+    case WeightType::BF16:
+      return matvec_typed(in, ld_in, m, w, static_cast<const uint16_t*>(w.data), row_begin, row_end, out, ld_out,
+                          accumulate);
+    case WeightType::I8:
+      return matvec_typed(in, ld_in, m, w, static_cast<const int8_t*>(w.data), row_begin, row_end, out, ld_out,
+                          accumulate);
+  }
+}
+
+void matvec_rows_blas(const float* in, int ld_in, int m, const WeightMatrix& w, int row_begin, int row_end,
+                      float* out, int ld_out, bool accumulate) {
+  const int rows = row_end - row_begin;
+  if (rows <= 0 || m <= 0) return;
+  const float* weights = w.f32() + static_cast<size_t>(row_begin) * w.cols;
+  const float beta = accumulate ? 1.0f : 0.0f;
+  if (m == 1) {
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, rows, w.cols, 1.0f, weights, w.cols, in, 1, beta, out + row_begin, 1);
+  } else {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, rows, w.cols, 1.0f, in, ld_in, weights, w.cols, beta,
+                out + row_begin, ld_out);
+  }
+}
+
+}  // namespace t5

@@ -1,0 +1,21 @@
+#pragma once
+
+#include "kernels/weight_matrix.h"
+
+namespace t5 {
+
+// The products of a decode step (a few activation rows against every weight row), restricted to weight
+// rows [row_begin, row_end) so callers can split a matrix across cores:
+//   out[i][n] (+)= sum_k in[i][k] * w[n][k]   for i < m, row_begin <= n < row_end.
+//
+// matvec_rows: our kernel. Four weight rows are streamed at a time and each is applied to all m
+// activation rows while it sits in L1; the arithmetic of one output does not depend on m or on the row
+// range, so a batch row gets bit-identical results to the same request run alone.
+void matvec_rows(const float* in, int ld_in, int m, const WeightMatrix& w, int row_begin, int row_end, float* out,
+                 int ld_out, bool accumulate);
+
+// The same product through OpenBLAS (sgemv for one row, sgemm otherwise), fp32 weights only.
+void matvec_rows_blas(const float* in, int ld_in, int m, const WeightMatrix& w, int row_begin, int row_end,
+                      float* out, int ld_out, bool accumulate);
+
+}  // namespace t5

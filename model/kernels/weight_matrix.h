@@ -1,0 +1,33 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace t5 {
+
+enum class WeightType { F32, BF16, I8 };
+
+// A weight matrix in HuggingFace Linear layout: [rows = out features, cols = in features], row-major.
+// I8 rows carry one fp32 scale each (symmetric, per output channel). Non-owning.
+struct WeightMatrix {
+  WeightType type = WeightType::F32;
+  int rows = 0;
+  int cols = 0;
+  const void* data = nullptr;
+  const float* scales = nullptr;
+
+  size_t element_bytes() const { return type == WeightType::F32 ? 4 : type == WeightType::BF16 ? 2 : 1; }
+  size_t bytes() const { return static_cast<size_t>(rows) * cols * element_bytes() + (scales ? rows * 4u : 0u); }
+
+  // Rows [begin, begin + count): still one contiguous matrix.
+  WeightMatrix row_slice(int begin, int count) const {
+    WeightMatrix s = *this;
+    s.rows = count;
+    s.data = static_cast<const uint8_t*>(data) + static_cast<size_t>(begin) * cols * element_bytes();
+    if (scales) s.scales = scales + begin;
+    return s;
+  }
+  const float* f32() const { return static_cast<const float*>(data); }
+};
+
+}  // namespace t5

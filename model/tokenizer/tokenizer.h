@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sentencepiece {
+class SentencePieceProcessor;
+}
+
+namespace t5 {
+
+// SentencePiece over spiece.model, with the T5 conventions of the reference suites: encode appends EOS;
+// decode drops pad, EOS and ids past the real pieces (FLAN-T5 pads its vocabulary to 32128 rows).
+class Tokenizer {
+ public:
+  Tokenizer(const std::string& model_path, int eos_id, int pad_id);
+  ~Tokenizer();
+
+  // `source` names the prompt in errors ("prompt 3"). Refuses invalid UTF-8.
+  std::vector<int32_t> encode(std::string_view text, const std::string& source) const;
+  std::string decode(const std::vector<int32_t>& ids) const;
+  int piece_count() const;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  int eos_id_;
+  int pad_id_;
+  std::unique_ptr<sentencepiece::SentencePieceProcessor> processor_;
+};
+
+// The byte offset of the first invalid UTF-8 sequence in `text`, or -1 when it is all valid.
+long first_invalid_utf8(std::string_view text);
+
+}  // namespace t5
