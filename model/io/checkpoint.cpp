@@ -65,6 +65,12 @@ const Checkpoint::Entry* Checkpoint::find(const std::string& name) const {
   return it == entries_.end() ? nullptr : &it->second;
 }
 
+std::vector<std::string> Checkpoint::names() const {
+  std::vector<std::string> list;
+  for (const auto& entry : entries_) list.push_back(entry.first);
+  return list;
+}
+
 std::string Checkpoint::dominant_dtype() const {
   std::map<DType, uint64_t> bytes;
   for (const auto& [name, entry] : entries_) bytes[entry.info->dtype] += entry.info->end - entry.info->begin;

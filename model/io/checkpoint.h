@@ -23,6 +23,7 @@ class Checkpoint {
   const std::string& directory() const { return directory_; }
   const Entry* find(const std::string& name) const;
   size_t tensor_count() const { return entries_.size(); }
+  std::vector<std::string> names() const;
   // The dtype most weights are stored in ("BF16", "F32", ...).
   std::string dominant_dtype() const;
 

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "suites/reference_suite.h"
+
+namespace t5bench {
+
+// Reference top-1/top-2 logit margins below this make a step a near-tie: any change of summation order
+// may flip it, so a divergence there is ambiguous rather than wrong.
+inline constexpr float kTieMargin = 1e-3f;
+
+struct GreedyComparison {
+  bool exact = false;          // output ids identical
+  bool ambiguous = false;      // not exact, and the first divergence is at a near-tie step
+  int first_divergence = -1;   // step index, -1 when exact
+  float divergence_margin = 0; // the reference top-1/top-2 margin at that step
+  int matching_tokens = 0;     // steps agreeing before the first divergence
+  bool tie_aware_match() const { return exact || ambiguous; }
+};
+
+GreedyComparison compare_greedy(const ReferenceGreedy& reference, const std::vector<int32_t>& output_ids);
+
+}  // namespace t5bench
