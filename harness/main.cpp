@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "cli/args.h"
+#include "cli/interrupt.h"
 #include "commands/commands.h"
-#include "core/cpu.h"
 #include "core/error.h"
 
 namespace {
@@ -18,7 +18,15 @@ constexpr const char* kUsage =
     "commands:\n"
     "  generate  (--model DIR | --synthetic CONFIG [--seed S]) (--prompt TEXT | --prompts FILE) [--input-ids]\n"
     "            [--max-new-tokens N] [--ignore-eos] [--format text|jsonl] [--config NAME] [--threads N]\n"
-    "            [--tokenizer FILE] [--weights f32|bf16|int8]\n";
+    "            [--tokenizer FILE] [--weights f32|bf16|int8]\n"
+    "            [--beams K [--length-penalty X] [--early-stopping false|true|never]]\n"
+    "  bench     (--model DIR | --synthetic CONFIG [--seed S]) --suite suites/NAME.json --out FILE.json\n"
+    "            [--configs baseline,optimized,...|ablation] [--warmup N] [--runs N] [--threads N] [--weights W]\n"
+    "  accuracy  --model DIR --suite REFERENCE.json [--config NAME] [--weights W] [--out FILE.json] [--no-beam]\n"
+    "  gate      --result FILE [--result FILE ...] --baseline baselines/NAME.json [--update [--margin PERCENT]]\n"
+    "            exit 0 pass, 1 a check failed, 2 bad input\n"
+    "  report    --results FILE.json [--results FILE.json ...] --out reports/NAME [--title TEXT] [--history DIR]\n"
+    "            [--notes NOTES.json]   writes reports/NAME.md and reports/NAME.html\n";
 
 struct Command {
   const char* name;
@@ -27,16 +35,20 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {"generate", t5bench::run_generate},
+    {"bench", t5bench::run_bench},
+    {"accuracy", t5bench::run_accuracy},
+    {"gate", t5bench::run_gate},
+    {"report", t5bench::run_report},
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  t5::select_blas_kernels(argv);
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
   }
+  t5bench::install_interrupt_handlers();
   const std::string name = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
   for (const Command& command : kCommands) {
@@ -49,6 +61,9 @@ int main(int argc, char** argv) {
     } catch (const t5::Error& e) {
       std::fprintf(stderr, "t5bench %s: %s\n", command.name, e.what());
       return 1;
+    } catch (const t5bench::Interrupted&) {
+      std::fprintf(stderr, "t5bench %s: interrupted; nothing written\n", command.name);
+      return t5bench::interrupt_exit_status();
     } catch (const std::bad_alloc&) {
       std::fprintf(stderr, "t5bench %s: out of memory\n", command.name);
       return 1;

@@ -28,6 +28,15 @@ struct GenerateOptions {
   bool ignore_eos = false;
 };
 
+// Beam search as transformers' generate(num_beams, length_penalty, early_stopping) computes it.
+enum class EarlyStopping { False, True, Never };
+struct BeamOptions {
+  int num_beams = 4;
+  double length_penalty = 1.0;
+  EarlyStopping early_stopping = EarlyStopping::False;
+  int max_new_tokens = 32;
+};
+
 struct Generation {
   std::vector<int32_t> output_ids;  // without the start id; ends with EOS when EOS was produced
   double encoder_seconds = 0;       // encoder stack (and cross K/V when they are computed once)
@@ -36,6 +45,7 @@ struct Generation {
   double total_seconds = 0;
   std::vector<double> step_seconds;
   OpTimes op_times;
+  double sequence_score = 0;  // beam search: the best hypothesis' length-penalized log-probability
 };
 
 // The raw logits of each step, before EOS suppression: (step, logits[vocab], vocab).
@@ -59,6 +69,8 @@ class Engine {
 
   Generation generate(const std::vector<int32_t>& input_ids, const GenerateOptions& options,
                       const StepObserver& observer = {}, const Tracer* tracer = nullptr);
+  // Beam search (generation/beam_search.cpp).
+  Generation generate_beam(const std::vector<int32_t>& input_ids, const BeamOptions& options);
 
  private:
   const Model& model_;

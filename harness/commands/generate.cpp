@@ -1,4 +1,5 @@
-// t5bench generate: greedy generation from prompts, as text or as JSON lines in the reference format.
+// t5bench generate: greedy or beam-search generation from prompts, as text or as JSON lines in the reference
+// format.
 
 #include <cstdio>
 #include <iostream>
@@ -10,8 +11,22 @@
 
 namespace t5bench {
 
+namespace {
+
+t5::EarlyStopping early_stopping(const std::string& value) {
+  if (value == "false") return t5::EarlyStopping::False;
+  if (value == "true") return t5::EarlyStopping::True;
+  if (value == "never") return t5::EarlyStopping::Never;
+  throw UsageError("option '--early-stopping': '" + value + "' is not false, true or never");
+}
+
+}  // namespace
+
 int run_generate(const std::vector<std::string>& argv) {
-  Args::Spec spec{{"prompt", "prompts", "max-new-tokens", "format", "config"}, {}, {"input-ids", "ignore-eos"}};
+  Args::Spec spec{
+      {"prompt", "prompts", "max-new-tokens", "format", "config", "beams", "length-penalty", "early-stopping"},
+      {},
+      {"input-ids", "ignore-eos"}};
   add_model_options(spec);
   Args args("generate", argv, spec);
   const std::string prompt_option = args.one_of({"prompt", "prompts"});
@@ -20,6 +35,15 @@ int run_generate(const std::vector<std::string>& argv) {
   t5::GenerateOptions options;
   options.max_new_tokens = static_cast<int>(args.integer("max-new-tokens", 48, 1, 4096));
   options.ignore_eos = args.flag("ignore-eos");
+  t5::BeamOptions beam;
+  beam.num_beams = static_cast<int>(args.integer("beams", 1, 1, 64));
+  beam.length_penalty = args.number("length-penalty", 1.0, -100.0, 100.0);
+  beam.early_stopping = early_stopping(args.value("early-stopping").value_or("false"));
+  beam.max_new_tokens = options.max_new_tokens;
+  const bool beam_search = beam.num_beams > 1;
+  if (!beam_search && (args.has("length-penalty") || args.has("early-stopping")))
+    throw UsageError("options '--length-penalty' and '--early-stopping' apply to --beams above 1");
+  if (beam_search && options.ignore_eos) throw UsageError("option '--ignore-eos' applies to --beams 1 only");
   const t5::Switches switches = parse_configuration(args.value("config").value_or("optimized"));
 
   std::unique_ptr<t5::Model> model = load_model(args);
@@ -31,10 +55,12 @@ int run_generate(const std::vector<std::string>& argv) {
   engine.set_switches(switches);
   const t5::Tokenizer* tokenizer = model->tokenizer();
   for (const Prompt& prompt : prompts) {
-    t5::Generation generation = engine.generate(prompt.input_ids, options);
+    const t5::Generation generation =
+        beam_search ? engine.generate_beam(prompt.input_ids, beam) : engine.generate(prompt.input_ids, options);
     const std::string text = tokenizer ? tokenizer->decode(generation.output_ids) : "";
     if (format == "jsonl") {
       t5::json line = {{"input_ids", prompt.input_ids}, {"output_ids", generation.output_ids}, {"output_text", text}};
+      if (beam_search) line["sequence_score"] = generation.sequence_score;
       std::cout << line.dump(-1, ' ', false, t5::json::error_handler_t::replace) << '\n';
     } else if (tokenizer) {
       std::cout << text << '\n';

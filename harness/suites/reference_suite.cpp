@@ -50,10 +50,8 @@ ReferenceGreedy parse_greedy(const json& object, const std::string& where) {
   return g;
 }
 
-}  // namespace
-
-ReferenceSuite load_reference_suite(const std::string& path) {
-  const json root = t5::read_json_file(path);
+// `path` names the suite in errors and in ReferenceSuite::path: the file, or the source of parsed text.
+ReferenceSuite parse_root(const json& root, const std::string& path) {
   if (!root.is_object()) t5::fail(path, "a reference suite is a JSON object");
   ReferenceSuite suite;
   suite.path = path;
@@ -104,5 +102,13 @@ ReferenceSuite load_reference_suite(const std::string& path) {
   }
   return suite;
 }
+
+}  // namespace
+
+ReferenceSuite parse_reference_suite(std::string_view text, const std::string& source) {
+  return parse_root(t5::parse_json(text, source), source);
+}
+
+ReferenceSuite load_reference_suite(const std::string& path) { return parse_root(t5::read_json_file(path), path); }
 
 }  // namespace t5bench

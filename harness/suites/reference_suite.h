@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace t5bench {
@@ -58,5 +59,7 @@ struct ReferenceSuite {
 
 // Reads and checks a suite; every malformed part is reported as "<path>: case <id>: <problem>".
 ReferenceSuite load_reference_suite(const std::string& path);
+// The same for a suite's JSON text: `source` stands for the path in errors and in ReferenceSuite::path.
+ReferenceSuite parse_reference_suite(std::string_view text, const std::string& source);
 
 }  // namespace t5bench

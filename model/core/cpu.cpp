@@ -1,9 +1,6 @@
 #include "core/cpu.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -53,16 +50,6 @@ const CpuInfo& cpu_info() {
 std::string blas_core_name() {
   const char* name = openblas_get_corename();
   return name ? name : "unknown";
-}
-
-void select_blas_kernels(char** argv) {
-  if (std::getenv("OPENBLAS_CORETYPE")) return;
-  const CpuInfo& cpu = cpu_info();
-  bool avx512 = cpu.has("avx512f") && cpu.has("avx512bw") && cpu.has("avx512dq") && cpu.has("avx512vl");
-  std::string core = blas_core_name();
-  if (!avx512 || (core != "Haswell" && core != "Zen")) return;
-  ::setenv("OPENBLAS_CORETYPE", "SkylakeX", 1);
-  ::execv("/proc/self/exe", argv);  // returns only on failure: keep the kernels we have
 }
 
 }  // namespace t5

@@ -13,10 +13,8 @@ struct CpuInfo {
 
 const CpuInfo& cpu_info();
 
-// OpenBLAS 0.3.21 takes Zen 5 for Haswell and runs its AVX2 kernels at half the AVX-512 rate. When the
-// CPU has AVX-512 and OPENBLAS_CORETYPE is unset, this sets it to SkylakeX and re-executes the program
-// (OpenBLAS picks its kernels when it is loaded, before main). Returns only if no re-exec was needed.
-void select_blas_kernels(char** argv);
+// The kernel family OpenBLAS chose when it was loaded ("Cooperlake", "Haswell", ...): its own CPU
+// detection unless OPENBLAS_CORETYPE overrides it.
 std::string blas_core_name();
 
 }  // namespace t5

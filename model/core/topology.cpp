@@ -48,6 +48,19 @@ Topology::Topology() : impl_(std::make_unique<Impl>()) {
   l2_ = first_cache_size(topo, HWLOC_OBJ_L2CACHE);
   l3_ = first_cache_size(topo, HWLOC_OBJ_L3CACHE);
   impl_->machine_set = hwloc_bitmap_dup(hwloc_topology_get_topology_cpuset(topo));
+  const struct {
+    hwloc_obj_type_t type;
+    int level;
+    const char* name;
+  } kCaches[] = {{HWLOC_OBJ_L1CACHE, 1, "Data"},
+                 {HWLOC_OBJ_L1ICACHE, 1, "Instruction"},
+                 {HWLOC_OBJ_L2CACHE, 2, "Unified"},
+                 {HWLOC_OBJ_L3CACHE, 3, "Unified"}};
+  for (const auto& cache : kCaches) {
+    hwloc_obj_t obj = hwloc_get_obj_by_type(topo, cache.type, 0);
+    if (!obj || !obj->attr) continue;
+    caches_.push_back({cache.level, cache.name, obj->attr->cache.size, std::max(1, hwloc_bitmap_weight(obj->cpuset))});
+  }
 }
 
 Topology::~Topology() {

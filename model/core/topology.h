@@ -9,6 +9,13 @@
 
 namespace t5 {
 
+struct CacheLevel {
+  int level = 0;
+  const char* type = "Unified";  // "Data", "Instruction" or "Unified", as Google Benchmark names them
+  uint64_t bytes = 0;
+  int shared_by = 1;  // processing units sharing one instance
+};
+
 // The machine as hwloc sees it: physical cores (one processing unit chosen per core), caches, NUMA nodes.
 // Binding calls apply to one thread; they are no-ops where the OS refuses them (the result is reported).
 class Topology {
@@ -24,6 +31,7 @@ class Topology {
   uint64_t l1d_bytes() const { return l1d_; }
   uint64_t l2_bytes() const { return l2_; }
   uint64_t l3_bytes() const { return l3_; }
+  const std::vector<CacheLevel>& caches() const { return caches_; }
   // The OS index of the processing unit used for core `core`.
   int core_pu(int core) const { return core_pus_[static_cast<size_t>(core) % core_pus_.size()]; }
 
@@ -40,6 +48,7 @@ class Topology {
   int pu_count_ = 0;
   int numa_nodes_ = 1;
   uint64_t l1d_ = 0, l2_ = 0, l3_ = 0;
+  std::vector<CacheLevel> caches_;
 };
 
 // One process-wide topology; hwloc's discovery costs milliseconds.

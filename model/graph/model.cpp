@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/half.h"
+#include "io/builtin_configs.h"
 #include "io/checkpoint.h"
 
 namespace t5 {
@@ -168,10 +169,13 @@ std::unique_ptr<Model> Model::load(const std::string& directory, const LoadOptio
   return model;
 }
 
-std::unique_ptr<Model> Model::synthetic(const std::string& config_path, uint64_t seed, const LoadOptions& options) {
+std::unique_ptr<Model> Model::synthetic(const std::string& config, uint64_t seed, const LoadOptions& options) {
   std::unique_ptr<Model> model(new Model());
-  model->config_ = load_config(config_path);
-  model->name_ = "synthetic:" + base_name(config_path);
+  const std::string builtin = builtin_config(config);
+  model->config_ = builtin.empty() ? load_config(config) : parse_config(parse_json(builtin, config), config);
+  std::string name = base_name(config);
+  if (name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0) name.resize(name.size() - 5);
+  model->name_ = "synthetic:" + name;  // the same name for a built-in shape and its published config.json
   model->stored_dtype_ = "synthetic";
   Random random(seed);
   for (const Packed& packed : weight_plan(model->config_)) {

@@ -47,8 +47,9 @@ class Model {
  public:
   // A HuggingFace directory: config.json, model.safetensors or an index with shards, spiece.model.
   static std::unique_ptr<Model> load(const std::string& directory, const LoadOptions& options);
-  // A config.json with seeded random weights of the scale transformers initializes them with.
-  static std::unique_ptr<Model> synthetic(const std::string& config_path, uint64_t seed, const LoadOptions& options);
+  // Seeded random weights of the scale transformers initializes them with, for a config.json path or a
+  // built-in FLAN-T5 name ("flan-t5-base": io/builtin_configs.h).
+  static std::unique_ptr<Model> synthetic(const std::string& config, uint64_t seed, const LoadOptions& options);
 
   const T5Config& config() const { return config_; }
   const std::string& name() const { return name_; }

@@ -1,6 +1,7 @@
 #include "io/json_file.h"
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -10,6 +11,8 @@
 namespace t5 {
 
 namespace {
+
+constexpr int kMaxJsonDepth = 64;
 
 // nlohmann prefixes its messages with "[json.exception.parse_error.101] "; the rest is the useful part.
 std::string strip_exception_tag(const std::string& message) {
@@ -36,7 +39,8 @@ int64_t to_int(const json& value, const char* name, const std::string& source) {
   if (value.is_number_integer()) return value.get<int64_t>();
   if (value.is_number_float()) {
     double d = value.get<double>();
-    if (d == static_cast<double>(static_cast<int64_t>(d))) return static_cast<int64_t>(d);
+    // Range first: converting a double outside int64_t is undefined behaviour.
+    if (d >= -0x1p63 && d < 0x1p63 && d == std::trunc(d)) return static_cast<int64_t>(d);
   }
   fail(source, std::string("field '") + name + "' must be an integer, got " + brief(value));
 }
@@ -44,9 +48,15 @@ int64_t to_int(const json& value, const char* name, const std::string& source) {
 }  // namespace
 
 json parse_json(std::string_view text, const std::string& source) {
+  // Printing a value (error messages quote them) recurses once per level: refuse nesting that could
+  // overflow the stack. Our formats need fewer than ten levels.
+  const auto limit_depth = [&](int depth, json::parse_event_t, json&) {
+    if (depth > kMaxJsonDepth) fail(source, "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    return true;
+  };
   try {
-    return json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
+    return json::parse(text.begin(), text.end(), limit_depth);
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number too large for a double
     fail(source, "invalid JSON: " + strip_exception_tag(e.what()));
   }
 }

@@ -65,6 +65,14 @@ void write_file(const std::string& path, const std::string& contents) {
   if (!out.flush()) throw std::runtime_error("cannot write " + path);
 }
 
+std::string write_tiny_config(const TempDir& dir) {
+  const std::string path = dir.file("tiny-config.json");
+  write_file(path, R"({"model_type": "t5", "vocab_size": 512, "d_model": 64, "d_kv": 16, "d_ff": 128,
+    "num_layers": 2, "num_decoder_layers": 2, "num_heads": 4, "feed_forward_proj": "gated-gelu",
+    "tie_word_embeddings": false, "relative_attention_num_buckets": 32, "relative_attention_max_distance": 128})");
+  return path;
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream text;

@@ -41,6 +41,9 @@ class TempDir {
 };
 
 void write_file(const std::string& path, const std::string& contents);
+
+// A small gated-GELU T5 config.json (d_model 64, 2+2 layers, vocab 512) for fast synthetic-weight runs.
+std::string write_tiny_config(const TempDir& dir);
 std::string read_file(const std::string& path);
 
 // Runs a command line through /bin/sh (exec'd, so a signal shows as a signal); captures stdout and stderr.

@@ -44,6 +44,37 @@ TEST(GenerateCommand, TextFormatPrintsTheAnswer) {
   EXPECT_EQ(r.out, "0\n");
 }
 
+TEST(GenerateCommand, BeamSearchWritesTheSequenceScore) {
+  T5_REQUIRE_SHARED_DATA();
+  // suite-dev.json dev-0025 ("echo: the sailor writes a bird"), where beam 4 and greedy disagree.
+  const t5test::CommandResult r = t5test::run_command(
+      t5bench_command("generate --model " + t5test::shared_model_dir() +
+                      " --prompt '20747 10 8 3 7 9 967 11858 3 9 5963 1' --input-ids --beams 4 --max-new-tokens 32"
+                      " --format jsonl"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const t5::json line = t5::parse_json(r.out, "stdout");
+  EXPECT_EQ(line["output_ids"], t5::json::parse("[3,9,3,7,9,967,11858,8,5963,1]"));
+  EXPECT_NEAR(line["sequence_score"].get<double>(), -0.13537517189979553, 1e-4);
+}
+
+TEST(GenerateCommand, BadBeamOptionsExitTwo) {
+  const std::string model = " --model " + t5test::shared_model_dir() + " --prompt hi";
+  struct Case {
+    std::string args, error;
+  } cases[] = {
+      {"--beams 4 --early-stopping maybe", "option '--early-stopping': 'maybe' is not false, true or never"},
+      {"--beams 0", "option '--beams': 0 is outside [1, 64]"},
+      {"--length-penalty 2", "options '--length-penalty' and '--early-stopping' apply to --beams above 1"},
+      {"--beams 2 --ignore-eos", "option '--ignore-eos' applies to --beams 1 only"},
+  };
+  for (const Case& c : cases) {
+    const t5test::CommandResult r = t5test::run_command(t5bench_command("generate" + model + " " + c.args));
+    EXPECT_EQ(r.exit_code, 2) << c.args;
+    EXPECT_EQ(r.err.substr(0, r.err.find('\n')), "t5bench generate: " + c.error) << c.args;
+    EXPECT_EQ(r.out, "") << c.args;
+  }
+}
+
 TEST(GenerateCommand, RunsTheFlanT5BaseShapeWithSyntheticWeights) {
   T5_REQUIRE_SHARED_DATA();
   const t5test::CommandResult r = t5test::run_command(

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "io/builtin_configs.h"
 #include "support/shared_data.h"
 
 namespace {
@@ -39,6 +40,29 @@ TEST(Config, ReadsTheRealFlanT5Shapes) {
   EXPECT_FLOAT_EQ(synth.layer_norm_epsilon, 1e-6f);
   EXPECT_EQ(synth.relative_attention_num_buckets, 32);
   EXPECT_EQ(synth.relative_attention_max_distance, 128);
+}
+
+TEST(Config, BuiltinShapesEqualThePublishedConfigs) {
+  T5_REQUIRE_SHARED_DATA();
+  for (const std::string name : {"flan-t5-small", "flan-t5-base"}) {
+    const t5::T5Config builtin = t5::parse_config(t5::parse_json(t5::builtin_config(name), name), name);
+    const t5::T5Config file = t5::load_config(t5test::shared_dir() + "/configs/" + name + ".json");
+    EXPECT_EQ(builtin.d_model, file.d_model) << name;
+    EXPECT_EQ(builtin.d_ff, file.d_ff) << name;
+    EXPECT_EQ(builtin.d_kv, file.d_kv) << name;
+    EXPECT_EQ(builtin.num_layers, file.num_layers) << name;
+    EXPECT_EQ(builtin.num_decoder_layers, file.num_decoder_layers) << name;
+    EXPECT_EQ(builtin.num_heads, file.num_heads) << name;
+    EXPECT_EQ(builtin.vocab_size, file.vocab_size) << name;
+    EXPECT_EQ(builtin.feed_forward_proj, file.feed_forward_proj) << name;
+    EXPECT_EQ(builtin.tie_word_embeddings, file.tie_word_embeddings) << name;
+    EXPECT_EQ(builtin.scale_decoder_outputs, file.scale_decoder_outputs) << name;
+    EXPECT_EQ(builtin.max_input_tokens, file.max_input_tokens) << name;
+    EXPECT_EQ(builtin.relative_attention_num_buckets, file.relative_attention_num_buckets) << name;
+    EXPECT_EQ(builtin.relative_attention_max_distance, file.relative_attention_max_distance) << name;
+    EXPECT_FLOAT_EQ(builtin.layer_norm_epsilon, file.layer_norm_epsilon) << name;
+  }
+  EXPECT_EQ(t5::builtin_config("flan-t5-gigantic"), "");
 }
 
 TEST(Config, DefaultsFollowTransformers) {
@@ -78,6 +102,21 @@ TEST(Config, RejectsImpossibleConfigs) {
             "config.json: special token id 100 is outside the vocabulary of 100");
   EXPECT_EQ(config_error(std::string(kMinimal) + R"(,"layer_norm_epsilon":NaN})").substr(0, 33),
             "config.json: invalid JSON: parse ");
+}
+
+// Found with tests/fuzz/config_fuzz (the nesting on a hand-written input, longer than the fuzzer tries):
+// these escaped as nlohmann's out_of_range, undefined behaviour or a stack overflow.
+TEST(Config, RejectsNumbersAndNestingBeyondRange) {
+  const std::string sizes = R"("d_model":8,"d_kv":4,"d_ff":16,"num_layers":2,"num_heads":3})";
+  EXPECT_EQ(config_error(R"({"vocab_size":1e400,)" + sizes),
+            "config.json: invalid JSON: number overflow parsing '1e400'");
+  EXPECT_EQ(config_error(R"({"vocab_size":3e65,)" + sizes),
+            "config.json: field 'vocab_size' must be an integer, got 3e+65");
+  EXPECT_EQ(config_error(R"({"vocab_size":-9.3e18,)" + sizes),
+            "config.json: field 'vocab_size' must be an integer, got -9.3e+18");
+  const size_t depth = 100000;
+  EXPECT_EQ(config_error(R"({"vocab_size":)" + std::string(depth, '[') + std::string(depth, ']') + "," + sizes),
+            "config.json: JSON nested deeper than 64 levels");
 }
 
 TEST(Config, MissingFileNamesThePath) {

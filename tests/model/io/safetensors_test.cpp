@@ -87,6 +87,18 @@ TEST(Safetensors, RejectsBrokenFilesWithOneLineErrors) {
             "w.safetensors: tensor 't': data_offsets must be two byte offsets");
 }
 
+// Found with tests/fuzz/safetensors_fuzz: a header number beyond double escaped as nlohmann's out_of_range,
+// and a deeply nested shape (a hand-written input) overflowed the stack while being quoted in the error.
+TEST(Safetensors, RejectsHeaderNumbersAndNestingBeyondRange) {
+  EXPECT_EQ(parse_error(image(R"({"t":{"dtype":"F32","shape":[2e999],"data_offsets":[0,8]}})", std::string(8, '\0'))),
+            "w.safetensors (header): invalid JSON: number overflow parsing '2e999'");
+  const size_t depth = 100000;
+  EXPECT_EQ(parse_error(image(R"({"t":{"dtype":"F32","shape":)" + std::string(depth, '[') + std::string(depth, ']') +
+                                  R"(,"data_offsets":[0,0]}})",
+                              "")),
+            "w.safetensors (header): JSON nested deeper than 64 levels");
+}
+
 TEST(Safetensors, MissingFileNamesThePath) {
   try {
     t5::SafetensorsFile file("/nonexistent/model.safetensors");

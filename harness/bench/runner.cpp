@@ -1,0 +1,95 @@
+#include "bench/runner.h"
+
+#include <time.h>
+
+#include <chrono>
+#include <fstream>
+#include <string>
+
+#include "cli/interrupt.h"
+
+namespace t5bench {
+
+namespace {
+
+double process_cpu_ms() {
+  timespec ts;
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+// Linux keeps a high-water mark of resident memory (VmHWM); writing 5 to clear_refs resets it, so each
+// run reports its own peak. Where the reset is refused, the mark is the process-wide peak.
+void reset_peak_rss() {
+  std::ofstream refs("/proc/self/clear_refs");
+  if (refs) refs << "5";
+}
+
+long peak_rss_kb() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
+  return 0;
+}
+
+RunRecord run_once(t5::Engine& engine, const std::vector<std::vector<int32_t>>& prompts, int first_prompt,
+                   const BenchSuite& suite) {
+  t5::GenerateOptions options;
+  options.max_new_tokens = suite.output_tokens;
+  options.ignore_eos = true;
+  RunRecord record;
+  record.requests = suite.requests;
+  record.output_tokens = suite.output_tokens;
+  reset_peak_rss();
+  const double cpu_start = process_cpu_ms();
+  const auto start = std::chrono::steady_clock::now();
+  for (int r = 0; r < suite.requests; ++r) {
+    const std::vector<int32_t>& ids = prompts[static_cast<size_t>(first_prompt + r) % prompts.size()];
+    const t5::Generation g = engine.generate(ids, options);
+    record.encoder_ms += g.encoder_seconds * 1e3;
+    record.decoder_ms += g.decoder_seconds * 1e3;
+    record.first_token_ms += g.first_token_seconds * 1e3;
+    record.per_token_ms += g.decoder_seconds * 1e3 / static_cast<double>(g.step_seconds.size());
+    record.op_times.add(g.op_times);
+  }
+  record.end_to_end_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  record.cpu_ms = process_cpu_ms() - cpu_start;
+  record.peak_rss_kb = peak_rss_kb();
+  const double n = suite.requests;
+  record.encoder_ms /= n;
+  record.decoder_ms /= n;
+  record.first_token_ms /= n;
+  record.per_token_ms /= n;
+  return record;
+}
+
+}  // namespace
+
+std::vector<ConfigurationRuns> run_interleaved(t5::Engine& engine, const t5::Model& model, const BenchSuite& suite,
+                                               const std::vector<Configuration>& configurations,
+                                               const ProgressCallback& progress) {
+  const int rounds = suite.warmup + suite.runs;
+  const std::vector<std::vector<int32_t>> prompts =
+      bench_prompts(suite, model.config(), std::max(1, suite.requests * rounds));
+  std::vector<ConfigurationRuns> results;
+  for (const Configuration& c : configurations) results.push_back({c, {}, {}});
+  const int total = rounds * static_cast<int>(configurations.size());
+  int done = 0;
+  for (int round = 0; round < rounds; ++round) {
+    const bool warmup = round < suite.warmup;
+    for (ConfigurationRuns& result : results) {
+      throw_if_interrupted();
+      if (progress) progress(done, total, result.configuration.name, warmup);
+      engine.set_switches(result.configuration.switches);
+      result.pinned_processors = engine.pinned_processors();
+      // Every configuration sees the same prompts in the same round.
+      RunRecord record = run_once(engine, prompts, round * suite.requests, suite);
+      if (!warmup) result.runs.push_back(record);
+      ++done;
+    }
+  }
+  if (progress) progress(done, total, "", false);
+  return results;
+}
+
+}  // namespace t5bench

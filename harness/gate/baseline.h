@@ -1,0 +1,69 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gate/records.h"
+#include "io/json_file.h"
+
+namespace t5bench {
+
+// A baseline file (baselines/NAME.json), schema version 1:
+//   {"schema_version": 1, "description": "...",
+//    "entries": [{"match": {"machine_class": "x86_64-avx512-2c", "model": "...", "suite": "seed",
+//                           "configuration": "optimized", "precision": "f32"},   absent or "*": any
+//                 "thresholds": {"end_to_end_ms.p50": {"max": 500}, "tokens_per_second.p50": {"min": 64},
+//                                "tie_aware_match_rate": {"min": 0.99}},
+//                 "relative": {"end_to_end_ms": {"reference": [runs...], "max_regression_percent": 10,
+//                                                "significance": 0.01}}}]}
+// A threshold bounds a metric of the result; a relative check fails only when the runs regressed by more
+// than the allowed percentage (median against median) and a one-sided Mann-Whitney U test over the runs
+// finds the regression significant, so noise alone does not fail CI.
+struct Threshold {
+  std::string metric;
+  std::optional<double> min, max;
+};
+
+struct RelativeCheck {
+  std::string metric;  // a per-run sample name ("end_to_end_ms")
+  std::vector<double> reference;
+  double max_regression_percent = 10;
+  double significance = 0.01;
+};
+
+struct BaselineEntry {
+  std::map<std::string, std::string> match;
+  std::vector<Threshold> thresholds;
+  std::vector<RelativeCheck> relative;
+  bool matches(const ResultRecord& record) const;
+};
+
+struct Baseline {
+  std::string description;
+  std::vector<BaselineEntry> entries;
+};
+
+Baseline parse_baseline(std::string_view text, const std::string& source);
+Baseline load_baseline(const std::string& path);
+t5::json baseline_to_json(const Baseline& baseline);
+
+// One verdict of the gate.
+struct GateCheck {
+  std::string record;  // "seed/optimized"
+  std::string metric;
+  bool passed = false;
+  std::string detail;  // "412.3 <= max 500" or "+3.1% vs reference median 400.0 (p = 0.42)"
+};
+
+// Every threshold and relative check of every entry against every record it matches.
+std::vector<GateCheck> evaluate_gate(const Baseline& baseline, const std::vector<ResultRecord>& records);
+
+// `existing` with one entry per record (replacing entries with the same match): latency metrics at most
+// `margin_percent` above today's value, throughput at most that much below, match rates not below
+// today's, and today's runs kept as the reference for the relative check.
+Baseline update_baseline(Baseline existing, const std::vector<ResultRecord>& records, double margin_percent);
+
+}  // namespace t5bench

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The CI gates after the unit tests: a quick benchmark and suite-dev accuracy, each judged by `t5bench gate`
+# against baselines/ci.json (exit 1 on a violation, 2 on bad input).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+shared=${T5BENCH_SHARED_DIR:-../shared}
+out=${1:-build/ci}
+mkdir -p "$out"
+build/t5bench bench --synthetic flan-t5-small --suite suites/quick.json --configs baseline,optimized --out "$out/quick.json"
+results=(--result "$out/quick.json")
+if [ -d "$shared/reference" ] && [ -d "$shared/models/t5-synth-tasks" ]; then
+  build/t5bench accuracy --model "$shared/models/t5-synth-tasks" --suite "$shared/reference/suite-dev.json" --out "$out/accuracy-dev.json"
+  results+=(--result "$out/accuracy-dev.json")
+else
+  echo "ci_checks: no shared data at $shared: accuracy skipped" >&2
+fi
+build/t5bench gate "${results[@]}" --baseline baselines/ci.json
