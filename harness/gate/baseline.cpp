@@ -92,6 +92,10 @@ Baseline baseline_from_json(const t5::json& root, const std::string& source) {
 }  // namespace
 
 bool BaselineEntry::matches(const ResultRecord& record) const {
+  // Comparisons ("optimized/baseline") are judged only by entries that name one.
+  auto configuration = match.find("configuration");
+  const bool names_comparison = configuration != match.end() && configuration->second.find('/') != std::string::npos;
+  if ((record.kind == "comparison") != names_comparison) return false;
   for (const auto& [key, value] : match) {
     if (value == "*") continue;
     auto it = record.keys.find(key);

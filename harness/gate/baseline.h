@@ -19,6 +19,8 @@ namespace t5bench {
 //                                "tie_aware_match_rate": {"min": 0.99}},
 //                 "relative": {"end_to_end_ms": {"reference": [runs...], "max_regression_percent": 10,
 //                                                "significance": 0.01}}}]}
+// A configuration "optimized/baseline" matches the comparison of the two measured in one run (its
+// metrics: end_to_end_p50_ratio, tokens_per_second_p50_ratio, ...).
 // A threshold bounds a metric of the result; a relative check fails only when the runs regressed by more
 // than the allowed percentage (median against median) and a one-sided Mann-Whitney U test over the runs
 // finds the regression significant, so noise alone does not fail CI.

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
+#include "report/format.h"
 #include "report/svg.h"
 
 namespace t5bench::report {
@@ -17,6 +17,8 @@ constexpr double kPlotWidth = 560;   // the value axis of the row charts
 constexpr double kAxisHeight = 44;   // tick labels and the axis label under a plot
 constexpr double kLegendRowHeight = 20;
 constexpr const char* kInk = "#222";
+constexpr const char* kInkStroke = "stroke=\"#222\"";
+constexpr const char* kOutline = "stroke=\"#222\" stroke-width=\"0.6\"";  // around segments and swatches
 constexpr const char* kBarFill = "#31688e";
 // A white outline under the glyphs keeps a label readable where it crosses a grid or reference line.
 constexpr const char* kHalo = "paint-order=\"stroke\" stroke=\"#fff\" stroke-width=\"3\" stroke-linejoin=\"round\"";
@@ -69,32 +71,27 @@ RowFrame row_frame(const std::vector<std::string>& labels, double space_above, d
   return f;
 }
 
-// Legend entries flow left to right from (left, top) and wrap within `available` pixels.
-struct LegendSpot {
-  double x, y;  // top left of the swatch; its text follows at x + swatch width + 6
+// Legend entries flow left to right and wrap within `available` pixels. Spots are the top left corners of
+// the swatches, relative to the legend's own top left; each entry's text follows its swatch.
+struct Legend {
+  std::vector<std::pair<double, double>> spots;
+  double height = 0;
 };
 
-std::vector<LegendSpot> legend_layout(const std::vector<std::string>& names, double swatch_width, double left,
-                                      double top, double available, double* height) {
-  std::vector<LegendSpot> spots;
-  double x = left, y = top;
+Legend legend_layout(const std::vector<std::string>& names, double swatch_width, double available) {
+  Legend legend;
+  double x = 0, y = 0;
   for (const std::string& name : names) {
     const double entry = swatch_width + 6 + text_width(name) + 18;
-    if (x > left && x + entry > left + available) {
-      x = left;
+    if (x > 0 && x + entry > available) {
+      x = 0;
       y += kLegendRowHeight;
     }
-    spots.push_back({x, y});
+    legend.spots.push_back({x, y});
     x += entry;
   }
-  *height = names.empty() ? 0 : y - top + kLegendRowHeight;
-  return spots;
-}
-
-double legend_height(const std::vector<std::string>& names, double swatch_width, double available) {
-  double height = 0;
-  legend_layout(names, swatch_width, 0, 0, available, &height);
-  return height;
+  legend.height = names.empty() ? 0 : y + kLegendRowHeight;
+  return legend;
 }
 
 void draw_row_labels(Svg& svg, const RowFrame& f, const std::vector<std::string>& labels) {
@@ -109,10 +106,10 @@ void draw_value_axis(Svg& svg, const RowFrame& f, const Scale& scale, const std:
   for (double t : ticks) {
     const double x = scale.at(t);
     svg.line(x, f.plot_top, x, f.plot_bottom, "stroke=\"#ddd\"");
-    svg.line(x, f.plot_bottom, x, f.plot_bottom + 4, std::string("stroke=\"") + kInk + "\"");
+    svg.line(x, f.plot_bottom, x, f.plot_bottom + 4, kInkStroke);
     svg.text(x, f.plot_bottom + 16, tick_label(t, step), "text-anchor=\"middle\" " + fill(kInk));
   }
-  svg.line(f.plot_left, f.plot_bottom, f.plot_right, f.plot_bottom, std::string("stroke=\"") + kInk + "\"");
+  svg.line(f.plot_left, f.plot_bottom, f.plot_right, f.plot_bottom, kInkStroke);
   svg.text((f.plot_left + f.plot_right) / 2, f.plot_bottom + 36, label, "text-anchor=\"middle\" " + fill(kInk));
 }
 
@@ -128,8 +125,9 @@ void draw_marker(Svg& svg, int shape, double x, double y, const std::string& att
   }
 }
 
+// Series differ in dash and marker: the pair repeats only after kDashCount * kMarkerShapes series.
 std::string line_style(size_t series) {
-  const std::string dash = kDashes[series % kDashCount];
+  const std::string dash = kDashes[(series + series / kMarkerShapes) % kDashCount];
   return std::string("stroke=\"") + kLineColors[series % kLineColorCount] +
          "\" stroke-width=\"2\"" + (dash.empty() ? "" : " stroke-dasharray=\"" + dash + "\"");
 }
@@ -167,8 +165,8 @@ std::string bar_chart(const BarChart& chart) {
 std::string stacked_bar_chart(const StackedBarChart& chart) {
   const double label_space = widest(chart.total_labels) + 10;
   const double available = kPlotWidth + label_space;
-  const double legend_space = legend_height(chart.segment_names, 12, available) + 6;
-  const RowFrame f = row_frame(chart.labels, legend_space, label_space);
+  const Legend legend = legend_layout(chart.segment_names, 12, available);
+  const RowFrame f = row_frame(chart.labels, legend.height + 6, label_space);
   double largest = 0;
   for (const std::vector<double>& row : chart.values) {
     double total = 0;
@@ -179,13 +177,11 @@ std::string stacked_bar_chart(const StackedBarChart& chart) {
   const Scale scale{0, ticks.back(), f.plot_left, f.plot_right};
 
   Svg svg(f.width, f.height, chart.text.id, chart.text.title, chart.text.description);
-  double unused = 0;
-  const std::vector<LegendSpot> spots = legend_layout(chart.segment_names, 12, f.plot_left, 8, available, &unused);
   const size_t segments = chart.segment_names.size();
   for (size_t k = 0; k < segments; ++k) {
-    svg.rect(spots[k].x, spots[k].y, 12, 12,
-             fill(kSequential[sequential_stop(k, segments)]) + " stroke=\"" + kInk + "\" stroke-width=\"0.6\"");
-    svg.text(spots[k].x + 18, spots[k].y + 10, chart.segment_names[k], fill(kInk));
+    const double x = f.plot_left + legend.spots[k].first, y = 8 + legend.spots[k].second;
+    svg.rect(x, y, 12, 12, fill(kSequential[sequential_stop(k, segments)]) + " " + kOutline);
+    svg.text(x + 18, y + 10, chart.segment_names[k], fill(kInk));
   }
   draw_value_axis(svg, f, scale, ticks, chart.text.axis_label);
   draw_row_labels(svg, f, chart.labels);
@@ -198,10 +194,9 @@ std::string stacked_bar_chart(const StackedBarChart& chart) {
       const double x0 = scale.at(at), x1 = scale.at(at + v);
       const size_t stop = sequential_stop(k, segments);
       svg.rect(x0, top, x1 - x0, kBarHeight,
-               "class=\"segment\" " + fill(kSequential[stop]) + " stroke=\"" + kInk + "\" stroke-width=\"0.6\"");
+               "class=\"segment\" " + fill(kSequential[stop]) + " " + kOutline);
       // The value inside the segment where it fits, light on the dark stops and dark on the light ones.
-      char value[32];
-      std::snprintf(value, sizeof value, "%.1f", v);
+      const std::string value = fixed(v, 1);
       if (x1 - x0 > text_width(value) + 6)
         svg.text((x0 + x1) / 2, top + 12, value,
                  "text-anchor=\"middle\" font-size=\"11\" " + fill(stop <= 3 ? "#fff" : "#000"));
@@ -213,10 +208,9 @@ std::string stacked_bar_chart(const StackedBarChart& chart) {
 }
 
 std::string dot_plot(const DotPlot& chart) {
-  const std::vector<std::string> legend = {"run", "P50", "P90"};
-  const double available = kPlotWidth;
-  const double legend_space = legend_height(legend, 14, available) + 6;
-  const RowFrame f = row_frame(chart.labels, legend_space, 0);
+  const std::vector<std::string> marks = {"run", "P50", "P90"};
+  const Legend legend = legend_layout(marks, 14, kPlotWidth);
+  const RowFrame f = row_frame(chart.labels, legend.height + 6, 0);
   double lo = 0, hi = 0;
   bool first = true;
   for (const std::vector<double>& row : chart.samples)
@@ -230,13 +224,13 @@ std::string dot_plot(const DotPlot& chart) {
   const Scale scale{ticks.front(), ticks.back(), f.plot_left, f.plot_right};
 
   Svg svg(f.width, f.height, chart.text.id, chart.text.title, chart.text.description);
-  double unused = 0;
-  const std::vector<LegendSpot> spots = legend_layout(legend, 14, f.plot_left, 8, available, &unused);
-  svg.circle(spots[0].x + 7, spots[0].y + 6, 4.5, fill(kBarFill) + " fill-opacity=\"0.6\" stroke=\"#1b2a49\"");
-  svg.line(spots[1].x + 7, spots[1].y, spots[1].x + 7, spots[1].y + 13, "stroke=\"#000\" stroke-width=\"3\"");
-  svg.line(spots[2].x + 7, spots[2].y, spots[2].x + 7, spots[2].y + 13,
+  std::vector<std::pair<double, double>> at;  // the legend's swatch corners on the chart
+  for (const auto& [x, y] : legend.spots) at.push_back({f.plot_left + x, 8 + y});
+  svg.circle(at[0].first + 7, at[0].second + 6, 4.5, fill(kBarFill) + " fill-opacity=\"0.6\" stroke=\"#1b2a49\"");
+  svg.line(at[1].first + 7, at[1].second, at[1].first + 7, at[1].second + 13, "stroke=\"#000\" stroke-width=\"3\"");
+  svg.line(at[2].first + 7, at[2].second, at[2].first + 7, at[2].second + 13,
            "stroke=\"#000\" stroke-width=\"1.5\" stroke-dasharray=\"3 2\"");
-  for (size_t k = 0; k < legend.size(); ++k) svg.text(spots[k].x + 20, spots[k].y + 10, legend[k], fill(kInk));
+  for (size_t k = 0; k < marks.size(); ++k) svg.text(at[k].first + 20, at[k].second + 10, marks[k], fill(kInk));
 
   draw_value_axis(svg, f, scale, ticks, chart.text.axis_label);
   draw_row_labels(svg, f, chart.labels);
@@ -257,8 +251,8 @@ std::string dot_plot(const DotPlot& chart) {
 std::string line_chart(const LineChart& chart) {
   constexpr double kWidth = 760, kPlotHeight = 220;
   const double plot_left = 64, plot_right = kWidth - 20;
-  const double legend_space = legend_height(chart.series_names, 28, plot_right - plot_left) + 8;
-  const double plot_top = 10 + legend_space, plot_bottom = plot_top + kPlotHeight;
+  const Legend legend = legend_layout(chart.series_names, 28, plot_right - plot_left);
+  const double plot_top = 18 + legend.height, plot_bottom = plot_top + kPlotHeight;
   const double height = plot_bottom + 44;
   double largest = 0;
   for (const auto& series : chart.values)
@@ -271,14 +265,11 @@ std::string line_chart(const LineChart& chart) {
   auto x_at = [&](size_t i) { return plot_left + band * (static_cast<double>(i) + 0.5); };
 
   Svg svg(kWidth, height, chart.text.id, chart.text.title, chart.text.description);
-  double unused = 0;
-  const std::vector<LegendSpot> spots =
-      legend_layout(chart.series_names, 28, plot_left, 8, plot_right - plot_left, &unused);
   for (size_t s = 0; s < chart.series_names.size(); ++s) {
-    const double y = spots[s].y + 6;
-    svg.line(spots[s].x, y, spots[s].x + 28, y, line_style(s));
-    draw_marker(svg, static_cast<int>(s), spots[s].x + 14, y, fill(kLineColors[s % kLineColorCount]));
-    svg.text(spots[s].x + 34, spots[s].y + 10, chart.series_names[s], fill(kInk));
+    const double x = plot_left + legend.spots[s].first, y = 8 + legend.spots[s].second;
+    svg.line(x, y + 6, x + 28, y + 6, line_style(s));
+    draw_marker(svg, static_cast<int>(s), x + 14, y + 6, fill(kLineColors[s % kLineColorCount]));
+    svg.text(x + 34, y + 10, chart.series_names[s], fill(kInk));
   }
 
   const double step = ticks.size() > 1 ? ticks[1] - ticks[0] : 1;
@@ -287,16 +278,15 @@ std::string line_chart(const LineChart& chart) {
     svg.line(plot_left, y, plot_right, y, "stroke=\"#ddd\"");
     svg.text(plot_left - 6, y + 4, tick_label(t, step), "text-anchor=\"end\" " + fill(kInk));
   }
-  svg.line(plot_left, plot_top, plot_left, plot_bottom, std::string("stroke=\"") + kInk + "\"");
-  svg.line(plot_left, plot_bottom, plot_right, plot_bottom, std::string("stroke=\"") + kInk + "\"");
+  svg.line(plot_left, plot_top, plot_left, plot_bottom, kInkStroke);
+  svg.line(plot_left, plot_bottom, plot_right, plot_bottom, kInkStroke);
   const double middle = (plot_top + plot_bottom) / 2;
-  char rotate[64];
-  std::snprintf(rotate, sizeof rotate, "transform=\"rotate(-90 16 %.1f)\"", middle);
-  svg.text(16, middle, chart.text.axis_label, std::string(rotate) + " text-anchor=\"middle\" " + fill(kInk));
+  svg.text(16, middle, chart.text.axis_label,
+           "transform=\"rotate(-90 16 " + fixed(middle, 1) + ")\" text-anchor=\"middle\" " + fill(kInk));
   // Labels keep at least ~80 pixels apart; with many releases only every n-th position is labelled.
   const size_t stride = static_cast<size_t>(std::ceil(80 / band));
   for (size_t i = 0; i < positions; i += std::max<size_t>(1, stride)) {
-    svg.line(x_at(i), plot_bottom, x_at(i), plot_bottom + 4, std::string("stroke=\"") + kInk + "\"");
+    svg.line(x_at(i), plot_bottom, x_at(i), plot_bottom + 4, kInkStroke);
     svg.text(x_at(i), plot_bottom + 16, chart.x_labels[i], "text-anchor=\"middle\" " + fill(kInk));
     svg.text(x_at(i), plot_bottom + 30, chart.x_sublabels[i], "text-anchor=\"middle\" font-size=\"10\" fill=\"#555\"");
   }
@@ -304,12 +294,15 @@ std::string line_chart(const LineChart& chart) {
   for (size_t s = 0; s < chart.values.size(); ++s) {
     // A missing value breaks the line rather than bridging releases that did not measure the series.
     std::vector<std::pair<double, double>> run;
-    for (size_t i = 0; i <= positions; ++i) {
-      const bool present = i < positions && chart.values[s][i].has_value();
-      if (present) run.push_back({x_at(i), y_scale.at(*chart.values[s][i])});
-      if (!present && run.size() > 1) svg.polyline(run, line_style(s));
-      if (!present) run.clear();
+    for (size_t i = 0; i < positions; ++i) {
+      if (chart.values[s][i]) {
+        run.push_back({x_at(i), y_scale.at(*chart.values[s][i])});
+        continue;
+      }
+      if (run.size() > 1) svg.polyline(run, line_style(s));
+      run.clear();
     }
+    if (run.size() > 1) svg.polyline(run, line_style(s));
     for (size_t i = 0; i < positions; ++i)
       if (chart.values[s][i])
         draw_marker(svg, static_cast<int>(s), x_at(i), y_scale.at(*chart.values[s][i]),

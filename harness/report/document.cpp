@@ -321,7 +321,7 @@ void add_history(Document& doc, const BenchResult& current, const std::vector<Be
   for (const BenchResult* release : releases) {
     const std::string version = release->context.version + (release == &current ? " (this report)" : "");
     latency.x_labels.push_back(release->context.version);
-    latency.x_sublabels.push_back(release->context.date.substr(0, 10));
+    latency.x_sublabels.push_back(release == &current ? "this report" : release->context.date.substr(0, 10));
     for (size_t s = 0; s < names.size(); ++s) {
       const BenchConfiguration* found = nullptr;
       for (const BenchConfiguration& c : release->configurations)
@@ -382,7 +382,7 @@ void add_accuracy(Document& doc, const AccuracyResult& r) {
   doc.blocks.push_back(heading(2, "Accuracy: suite " + r.suite_name));
   doc.blocks.push_back(paragraph(
       count(r.suite_cases, "case", "cases") + " of " + r.suite_path + " compared with " + r.reference +
-      "; configuration " + r.configuration + " (switches: " + r.switches + "), " + r.precision + " weights, model " +
+      "; configuration " + r.configuration + " (switches: " + switches_text(r.switches) + "), " + r.precision + " weights, model " +
       r.context.model_name + " on " + count(r.context.threads, "thread", "threads") + " (from " + r.path + ", " +
       r.context.date + ", commit " + commit_text(r.context.git_commit, r.context.git_dirty) + ")."));
   doc.blocks.push_back(paragraph(

@@ -15,10 +15,11 @@ std::string ms(double value) { return fixed(value, 1); }
 std::string ratio(double value) { return fixed(value, 3) + "×"; }
 
 std::string percent(double rate) {
-  const std::string text = fixed(100 * rate, 1);
-  // 99.97% rounds to "100.0%", which would claim every case matched.
-  if (rate < 1 && text == "100.0") return ">99.9%";
-  return text + "%";
+  // 99.97% would round to "100.0%", claiming every case matched: such rates get the decimals they need.
+  for (int decimals = 1;; ++decimals) {
+    const std::string text = fixed(100 * rate, decimals);
+    if (rate >= 1 || text.rfind("100", 0) != 0 || decimals == 6) return text + "%";
+  }
 }
 
 std::string scientific(double value) {

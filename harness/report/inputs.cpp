@@ -234,7 +234,7 @@ AccuracyResult read_accuracy(const Node& root) {
   r.reference = text(suite, "reference");
   r.suite_cases = integer(suite, "cases");
   r.configuration = text(accuracy, "configuration");
-  r.switches = text(accuracy, "switches");
+  r.switches = split_switches(text(accuracy, "switches"));
   r.precision = text(accuracy, "precision");
   r.tie_margin = number(accuracy, "tie_margin");
   r.overall = read_figures(object(accuracy, "overall"));

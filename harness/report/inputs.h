@@ -81,7 +81,8 @@ struct Divergence {
 struct AccuracyResult {
   std::string path;
   RunContext context;
-  std::string suite_name, suite_path, reference, configuration, switches, precision;
+  std::string suite_name, suite_path, reference, configuration, precision;
+  std::vector<std::string> switches;  // enabled in the configuration
   int suite_cases = 0;
   double tie_margin = 0;
   AccuracyFigures overall;

@@ -44,7 +44,7 @@ void attend(Exec& exec, const T5Config& c, const float* q, int ld_q, int count, 
     const int i = task / head_chunks, chunk = task % head_chunks;
     const int h0 = c.num_heads * chunk / head_chunks, h1 = c.num_heads * (chunk + 1) / head_chunks;
     thread_local std::vector<const float*> key_rows, value_rows;
-    thread_local std::vector<float> scores;
+    thread_local std::vector<double> scores;
     key_rows.resize(static_cast<size_t>(max_keys));
     value_rows.resize(static_cast<size_t>(max_keys));
     scores.resize(static_cast<size_t>(max_keys));

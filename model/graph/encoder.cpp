@@ -29,9 +29,10 @@ void self_attention_block(Exec& exec, const T5Config& c, const float* qkv, int l
                      length, length, heads, c.d_kv};
   if (!exec.switches.fused_attention) {
     const size_t per_head = static_cast<size_t>(length) * length;
-    if (ws.scores.size() < per_head * heads) ws.scores.resize(per_head * heads);
+    if (ws.scores.size() < per_head * heads) ws.scores.resize(per_head * heads), ws.probabilities.resize(per_head * heads);
     exec.pool.run(heads, [&](int h) {
-      attention_materialized(args, h, bias_materialized + per_head * h, ws.scores.data() + per_head * h);
+      attention_materialized(args, h, bias_materialized + per_head * h, ws.scores.data() + per_head * h,
+                             ws.probabilities.data() + per_head * h);
     });
     return;
   }

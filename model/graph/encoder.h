@@ -10,7 +10,8 @@ namespace t5 {
 
 // Buffers reused from one request to the next.
 struct EncoderWorkspace {
-  AlignedBuffer<float> h, qkv, context, ffn_scratch, ffn, keys_transposed, scores, bias;
+  AlignedBuffer<float> h, qkv, context, ffn_scratch, ffn, keys_transposed, probabilities, bias;
+  AlignedBuffer<double> scores;
 };
 
 // The encoder stack over one sequence: hidden ([length, d_model]) receives the final-norm output.

@@ -4,22 +4,40 @@
 
 #include "kernels/activation.h"
 #include "kernels/gemm.h"
+#include "kernels/gemm_blocked.h"
 #include "kernels/gemv.h"
 
 namespace t5 {
 
 namespace {
 
-// Weight rows per task: sgemm wants long contiguous slices; the GEMV kernel streams four rows at a time
-// and balances better with a few chunks per thread.
-constexpr int kEncodeGrain = 16;
+// Weight rows per task: the GEMMs want long slices in whole tiles (12 columns for ours, 16 for sgemm);
+// the GEMV kernel streams four rows at a time and balances better with a few chunks per thread.
+constexpr int kEncodeGrain = 48;
 constexpr int kDecodeGrain = 4;
 constexpr int kDecodeChunksPerThread = 2;
 
-// Rows [begin, end) of `w` applied to the m input rows, written at columns [begin, end) of out.
-void product_rows(const Exec& exec, Phase phase, const float* in, int ld_in, int m, const WeightMatrix& w, int begin,
-                  int end, float* out, int ld_out, bool accumulate) {
-  if (phase == Phase::Encode) {
+bool use_blocked_gemm(const Exec& exec, Phase phase) {
+  return phase == Phase::Encode && exec.switches.blocked_gemm && blocked_gemm_available();
+}
+
+// The activations of one many-row product, packed once for our GEMM (per submitting thread).
+const PackedActivations& pack(Exec& exec, const float* in, int ld_in, int m, int k, WeightType type) {
+  thread_local PackedActivations buffer;
+  // A lambda names a thread_local instead of capturing it: tasks must get this thread's buffer explicitly.
+  PackedActivations& packed = buffer;
+  packed.prepare(m, k, type);
+  exec.pool.run(packed.panels(), [&packed, in, ld_in](int panel) { packed.pack_panel(in, ld_in, panel); });
+  return packed;
+}
+
+// Rows [begin, end) of `w` applied to the m input rows, written at columns [begin, end) of out. `packed`
+// holds the same input for our GEMM when it is in use.
+void product_rows(const Exec& exec, Phase phase, const float* in, int ld_in, int m, const PackedActivations* packed,
+                  const WeightMatrix& w, int begin, int end, float* out, int ld_out, bool accumulate) {
+  if (packed) {
+    matmul_blocked(*packed, w, begin, end, out, ld_out, accumulate);
+  } else if (phase == Phase::Encode) {
     matmul(in, ld_in, m, w.row_slice(begin, end - begin), out + begin, ld_out, accumulate);
   } else if (exec.switches.blocked_gemv || w.type != WeightType::F32) {
     matvec_rows(in, ld_in, m, w, begin, end, out, ld_out, accumulate);
@@ -39,8 +57,9 @@ void split_rows(Exec& exec, Phase phase, int rows, const std::function<void(int,
 
 void linear(Exec& exec, Phase phase, const float* in, int ld_in, int m, const WeightMatrix& w, float* out, int ld_out,
             bool accumulate) {
+  const PackedActivations* packed = use_blocked_gemm(exec, phase) ? &pack(exec, in, ld_in, m, w.cols, w.type) : nullptr;
   split_rows(exec, phase, w.rows, [&](int begin, int end) {
-    product_rows(exec, phase, in, ld_in, m, w, begin, end, out, ld_out, accumulate);
+    product_rows(exec, phase, in, ld_in, m, packed, w, begin, end, out, ld_out, accumulate);
   });
 }
 
@@ -71,9 +90,10 @@ void feed_forward_in(Exec& exec, Phase phase, const float* in, int m, const Weig
   float* gate_out = scratch;                         // [m][ff]
   float* up_out = scratch + static_cast<long>(m) * ff;  // [m][ff]
   if (exec.switches.fused_projections) {
+    const PackedActivations* packed = use_blocked_gemm(exec, phase) ? &pack(exec, in, cols, m, cols, w_in.type) : nullptr;
     split_rows(exec, phase, ff, [&](int begin, int end) {
-      product_rows(exec, phase, in, cols, m, gate, begin, end, gate_out, ff, false);
-      product_rows(exec, phase, in, cols, m, up, begin, end, up_out, ff, false);
+      product_rows(exec, phase, in, cols, m, packed, gate, begin, end, gate_out, ff, false);
+      product_rows(exec, phase, in, cols, m, packed, up, begin, end, up_out, ff, false);
       for (int i = 0; i < m; ++i) {
         const long row = static_cast<long>(i) * ff;
         gated_activate(act, gate_out + row + begin, up_out + row + begin, end - begin, out + row + begin);

@@ -13,6 +13,7 @@ bool Switches::*member(const std::string& name) {
   if (name == "pinned_threads") return &Switches::pinned_threads;
   if (name == "overlap") return &Switches::overlap;
   if (name == "blocked_gemv") return &Switches::blocked_gemv;
+  if (name == "blocked_gemm") return &Switches::blocked_gemm;
   throw std::invalid_argument("unknown optimization '" + name + "'");
 }
 
@@ -20,7 +21,8 @@ bool Switches::*member(const std::string& name) {
 
 const std::vector<std::string>& Switches::names() {
   static const std::vector<std::string> all = {"fused_attention", "preallocated_kv", "fused_projections",
-                                               "pinned_threads",  "overlap",         "blocked_gemv"};
+                                               "pinned_threads",  "overlap",         "blocked_gemv",
+                                               "blocked_gemm"};
   return all;
 }
 

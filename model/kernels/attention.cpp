@@ -11,18 +11,30 @@
 
 namespace t5 {
 
-void attention_materialized(const AttentionArgs& a, int head, const float* bias, float* scores) {
+void attention_materialized(const AttentionArgs& a, int head, const float* bias, double* scores, float* probabilities) {
   const int col = head * a.d_kv;
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, a.lq, a.lk, a.d_kv, 1.0f, a.q + col, a.ld_q, a.k + col, a.ld_k,
-              0.0f, scores, a.lk);
+  // The whole score matrix first (in double, see attention_fused), then the softmax pass, then P·V.
   for (int i = 0; i < a.lq; ++i) {
-    float* row = scores + static_cast<long>(i) * a.lk;
-    if (bias)
-      for (int j = 0; j < a.lk; ++j) row[j] += bias[static_cast<long>(i) * a.lk + j];
-    softmax(row, a.lk);
+    const float* qi = a.q + static_cast<long>(i) * a.ld_q + col;
+    for (int j = 0; j < a.lk; ++j) {
+      const float* kj = a.k + static_cast<long>(j) * a.ld_k + col;
+      double s = 0.0;
+      for (int d = 0; d < a.d_kv; ++d) s += static_cast<double>(qi[d]) * kj[d];
+      scores[static_cast<long>(i) * a.lk + j] = bias ? s + bias[static_cast<long>(i) * a.lk + j] : s;
+    }
   }
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, a.lq, a.d_kv, a.lk, 1.0f, scores, a.lk, a.v + col, a.ld_v,
-              0.0f, a.out + col, a.ld_out);
+  for (int i = 0; i < a.lq; ++i) {
+    const double* row = scores + static_cast<long>(i) * a.lk;
+    float* p = probabilities + static_cast<long>(i) * a.lk;
+    double max = row[0];
+    for (int j = 1; j < a.lk; ++j) max = std::max(max, row[j]);
+    double sum = 0.0;
+    for (int j = 0; j < a.lk; ++j) sum += (p[j] = std::exp(static_cast<float>(row[j] - max)));
+    const float inv = static_cast<float>(1.0 / sum);
+    for (int j = 0; j < a.lk; ++j) p[j] *= inv;
+  }
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, a.lq, a.d_kv, a.lk, 1.0f, probabilities, a.lk, a.v + col,
+              a.ld_v, 0.0f, a.out + col, a.ld_out);
 }
 
 void transpose_keys(const AttentionArgs& a, int head, float* k_transposed, int lk_stride) {
@@ -39,6 +51,9 @@ constexpr int kKeyBlock = 16;   // keys per online-softmax step: one vector of s
 #if defined(__AVX512F__)
 
 // One group of up to kQueryGroup queries, head dimension D (a multiple of 16).
+// Scores are summed in double: this model's scores reach several hundred, where one fp32 ulp (6e-5) is
+// already a relative error of the softmax weights; double scores keep our outputs as close to the exact
+// result as the fp32 inputs allow. Probabilities, values and outputs stay fp32.
 template <int D>
 void fused_group(const AttentionArgs& a, int head, int i0, int nq, const float* kt, int lk_stride,
                  const DistanceBias* bias) {
@@ -48,33 +63,47 @@ void fused_group(const AttentionArgs& a, int head, int i0, int nq, const float* 
   for (int g = 0; g < kQueryGroup; ++g) q[g] = a.q + static_cast<long>(i0 + std::min(g, nq - 1)) * a.ld_q + col;
 
   __m512 acc[kQueryGroup][kChunks];
-  float running_max[kQueryGroup], running_sum[kQueryGroup];
+  double running_max[kQueryGroup];
+  float running_sum[kQueryGroup];
   for (int g = 0; g < kQueryGroup; ++g) {
     for (int c = 0; c < kChunks; ++c) acc[g][c] = _mm512_setzero_ps();
-    running_max[g] = -std::numeric_limits<float>::infinity();
+    running_max[g] = -std::numeric_limits<double>::infinity();
     running_sum[g] = 0.0f;
   }
   alignas(64) float probs[kQueryGroup][kKeyBlock];
+  const __m512d minus_infinity = _mm512_set1_pd(-std::numeric_limits<double>::infinity());
 
   for (int j0 = 0; j0 < a.lk; j0 += kKeyBlock) {
     const int valid = std::min(kKeyBlock, a.lk - j0);
     const __mmask16 mask = static_cast<__mmask16>((1u << valid) - 1);
-    __m512 s[kQueryGroup];
-    for (int g = 0; g < kQueryGroup; ++g) s[g] = _mm512_setzero_ps();
+    __m512d low[kQueryGroup], high[kQueryGroup];  // scores of keys j0..j0+7 and j0+8..j0+15
+    for (int g = 0; g < kQueryGroup; ++g) low[g] = high[g] = _mm512_setzero_pd();
     for (int d = 0; d < D; ++d) {
       const __m512 kcol = _mm512_loadu_ps(kt + static_cast<long>(d) * lk_stride + j0);
-      for (int g = 0; g < kQueryGroup; ++g) s[g] = _mm512_fmadd_ps(_mm512_set1_ps(q[g][d]), kcol, s[g]);
+      const __m512d k_low = _mm512_cvtps_pd(_mm512_castps512_ps256(kcol));
+      const __m512d k_high = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(kcol), 1)));
+      for (int g = 0; g < kQueryGroup; ++g) {
+        const __m512d qd = _mm512_set1_pd(q[g][d]);
+        low[g] = _mm512_fmadd_pd(qd, k_low, low[g]);
+        high[g] = _mm512_fmadd_pd(qd, k_high, high[g]);
+      }
     }
     for (int g = 0; g < kQueryGroup; ++g) {
       if (bias) {
         const float* b = bias->center + static_cast<long>(head) * bias->head_stride + j0 - (bias->query_position + i0 + g);
-        s[g] = _mm512_add_ps(s[g], _mm512_maskz_loadu_ps(mask, b));
+        const __m512 bias_values = _mm512_maskz_loadu_ps(mask, b);
+        low[g] = _mm512_add_pd(low[g], _mm512_cvtps_pd(_mm512_castps512_ps256(bias_values)));
+        high[g] = _mm512_add_pd(high[g], _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(bias_values), 1))));
       }
-      s[g] = _mm512_mask_blend_ps(mask, _mm512_set1_ps(-std::numeric_limits<float>::infinity()), s[g]);
-      const float block_max = _mm512_reduce_max_ps(s[g]);
-      const float new_max = std::max(running_max[g], block_max);
-      const float rescale = std::exp(running_max[g] - new_max);  // 0 on the first block
-      const __m512 p = _mm512_maskz_mov_ps(mask, exp512(_mm512_sub_ps(s[g], _mm512_set1_ps(new_max))));
+      low[g] = _mm512_mask_blend_pd(static_cast<__mmask8>(mask), minus_infinity, low[g]);
+      high[g] = _mm512_mask_blend_pd(static_cast<__mmask8>(mask >> 8), minus_infinity, high[g]);
+      const double block_max = std::max(_mm512_reduce_max_pd(low[g]), _mm512_reduce_max_pd(high[g]));
+      const double new_max = std::max(running_max[g], block_max);
+      const float rescale = static_cast<float>(std::exp(running_max[g] - new_max));  // 0 on the first block
+      const __m512d shift = _mm512_set1_pd(new_max);
+      const __m512 shifted = _mm512_insertf32x8(_mm512_castps256_ps512(_mm512_cvtpd_ps(_mm512_sub_pd(low[g], shift))),
+                                                _mm512_cvtpd_ps(_mm512_sub_pd(high[g], shift)), 1);
+      const __m512 p = _mm512_maskz_mov_ps(mask, exp512(shifted));
       running_sum[g] = running_sum[g] * rescale + _mm512_reduce_add_ps(p);
       running_max[g] = new_max;
       _mm512_store_ps(probs[g], p);
@@ -107,14 +136,15 @@ void fused_query_scalar(const AttentionArgs& a, int head, int i, const float* kt
   const float* q = a.q + static_cast<long>(i) * a.ld_q + col;
   float* out = a.out + static_cast<long>(i) * a.ld_out + col;
   for (int d = 0; d < a.d_kv; ++d) out[d] = 0.0f;
-  float running_max = -std::numeric_limits<float>::infinity(), running_sum = 0.0f;
+  double running_max = -std::numeric_limits<double>::infinity();
+  float running_sum = 0.0f;
   for (int j = 0; j < a.lk; ++j) {
-    float s = 0.0f;
-    for (int d = 0; d < a.d_kv; ++d) s += q[d] * kt[static_cast<long>(d) * lk_stride + j];
+    double s = 0.0;
+    for (int d = 0; d < a.d_kv; ++d) s += static_cast<double>(q[d]) * kt[static_cast<long>(d) * lk_stride + j];
     if (bias) s += bias->center[static_cast<long>(head) * bias->head_stride + j - (bias->query_position + i)];
-    const float new_max = std::max(running_max, s);
-    const float rescale = std::exp(running_max - new_max);
-    const float p = std::exp(s - new_max);
+    const double new_max = std::max(running_max, s);
+    const float rescale = static_cast<float>(std::exp(running_max - new_max));
+    const float p = std::exp(static_cast<float>(s - new_max));
     running_sum = running_sum * rescale + p;
     running_max = new_max;
     const float* vrow = a.v + static_cast<long>(j) * a.ld_v + col;
@@ -143,29 +173,37 @@ void attention_fused(const AttentionArgs& a, int head, int q_begin, int q_end, c
 }
 
 void attention_decode(const float* q, const float* const* key_rows, const float* const* value_rows, int lk,
-                      int head_begin, int head_end, int d_kv, const float* bias_row, int bias_stride, float* scores,
+                      int head_begin, int head_end, int d_kv, const float* bias_row, int bias_stride, double* scores,
                       float* out) {
   for (int h = head_begin; h < head_end; ++h) {
     const int col = h * d_kv;
     const float* qh = q + col;
+    double max = -std::numeric_limits<double>::infinity();
     for (int j = 0; j < lk; ++j) {
       const float* kj = key_rows[j] + col;
-      float s = 0.0f;
+      double s = 0.0;
 #if defined(__AVX512F__)
-      if (d_kv % 16 == 0) {
-        __m512 acc = _mm512_setzero_ps();
-        for (int d = 0; d < d_kv; d += 16) acc = _mm512_fmadd_ps(_mm512_loadu_ps(qh + d), _mm512_loadu_ps(kj + d), acc);
-        s = _mm512_reduce_add_ps(acc);
+      if (d_kv % 8 == 0) {
+        __m512d acc = _mm512_setzero_pd();
+        for (int d = 0; d < d_kv; d += 8)
+          acc = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_loadu_ps(qh + d)), _mm512_cvtps_pd(_mm256_loadu_ps(kj + d)), acc);
+        s = _mm512_reduce_add_pd(acc);
       } else
 #endif
-        for (int d = 0; d < d_kv; ++d) s += qh[d] * kj[d];
+        for (int d = 0; d < d_kv; ++d) s += static_cast<double>(qh[d]) * kj[d];
       scores[j] = bias_row ? s + bias_row[static_cast<long>(h) * bias_stride + j] : s;
+      max = std::max(max, scores[j]);
     }
-    softmax(scores, lk);
+    double sum = 0.0;
+    for (int j = 0; j < lk; ++j) {
+      scores[j] = std::exp(static_cast<float>(scores[j] - max));  // now the unnormalized probability
+      sum += scores[j];
+    }
+    const double inv = 1.0 / sum;
     float* oh = out + col;
     for (int d = 0; d < d_kv; ++d) oh[d] = 0.0f;
     for (int j = 0; j < lk; ++j) {
-      const float p = scores[j];
+      const float p = static_cast<float>(scores[j] * inv);
       const float* vj = value_rows[j] + col;
       for (int d = 0; d < d_kv; ++d) oh[d] += p * vj[d];
     }

@@ -34,11 +34,24 @@ void widen_rows(const WeightMatrix& w, int begin, int count, float* out) {
   }
 }
 
+void add_product(const float* product, int m, int n, float* out, int ld_out) {
+  for (int i = 0; i < m; ++i)
+    for (int j = 0; j < n; ++j) out[static_cast<size_t>(i) * ld_out + j] += product[static_cast<size_t>(i) * n + j];
+}
+
 void matmul(const float* in, int ld_in, int m, const WeightMatrix& w, float* out, int ld_out, bool accumulate) {
   if (m <= 0 || w.rows <= 0) return;
-  const float beta = accumulate ? 1.0f : 0.0f;
+  if (accumulate) {
+    // sgemm with beta = 1 adds each k block's partial sum into `out`: into the residual stream (values in the
+    // hundreds) that rounds several times at its magnitude. The product first, then one add, as transformers does.
+    thread_local AlignedBuffer<float> product;
+    if (product.size() < static_cast<size_t>(m) * w.rows) product.resize(static_cast<size_t>(m) * w.rows);
+    matmul(in, ld_in, m, w, product.data(), w.rows, false);
+    add_product(product.data(), m, w.rows, out, ld_out);
+    return;
+  }
   if (w.type == WeightType::F32) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, w.rows, w.cols, 1.0f, in, ld_in, w.f32(), w.cols, beta,
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, w.rows, w.cols, 1.0f, in, ld_in, w.f32(), w.cols, 0.0f,
                 out, ld_out);
     return;
   }
@@ -50,7 +63,7 @@ void matmul(const float* in, int ld_in, int m, const WeightMatrix& w, float* out
     const int rows = std::min(block_rows, w.rows - r);
     widen_rows(w, r, rows, widened.data());
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, rows, w.cols, 1.0f, in, ld_in, widened.data(), w.cols,
-                beta, out + r, ld_out);
+                0.0f, out + r, ld_out);
   }
 }
 

@@ -9,6 +9,9 @@ namespace t5 {
 // rows across threads. BF16 and I8 weights are widened to fp32 a cache-sized block of rows at a time.
 void matmul(const float* in, int ld_in, int m, const WeightMatrix& w, float* out, int ld_out, bool accumulate);
 
+// out[i][j] += product[i][j] for an [m, n] product.
+void add_product(const float* product, int m, int n, float* out, int ld_out);
+
 // Widens rows [begin, begin + count) of `w` to fp32 (scales applied), `count` x w.cols values.
 void widen_rows(const WeightMatrix& w, int begin, int count, float* out);
 

@@ -2,7 +2,9 @@
 
 #include <cblas.h>
 
+#include "core/aligned_buffer.h"
 #include "core/half.h"
+#include "kernels/gemm.h"
 
 #if defined(__AVX512F__)
 #include "kernels/simd.h"
@@ -116,13 +118,22 @@ void matvec_rows_blas(const float* in, int ld_in, int m, const WeightMatrix& w, 
   const int rows = row_end - row_begin;
   if (rows <= 0 || m <= 0) return;
   const float* weights = w.f32() + static_cast<size_t>(row_begin) * w.cols;
-  const float beta = accumulate ? 1.0f : 0.0f;
-  if (m == 1) {
-    cblas_sgemv(CblasRowMajor, CblasNoTrans, rows, w.cols, 1.0f, weights, w.cols, in, 1, beta, out + row_begin, 1);
-  } else {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, rows, w.cols, 1.0f, in, ld_in, weights, w.cols, beta,
-                out + row_begin, ld_out);
+  // Into scratch when accumulating: OpenBLAS would add partial sums into the residual stream (see matmul).
+  thread_local AlignedBuffer<float> product;
+  float* target = out + row_begin;
+  int ld_target = ld_out;
+  if (accumulate) {
+    if (product.size() < static_cast<size_t>(m) * rows) product.resize(static_cast<size_t>(m) * rows);
+    target = product.data();
+    ld_target = rows;
   }
+  if (m == 1) {
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, rows, w.cols, 1.0f, weights, w.cols, in, 1, 0.0f, target, 1);
+  } else {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, rows, w.cols, 1.0f, in, ld_in, weights, w.cols, 0.0f,
+                target, ld_target);
+  }
+  if (accumulate) add_product(product.data(), m, rows, out + row_begin, ld_out);
 }
 
 }  // namespace t5

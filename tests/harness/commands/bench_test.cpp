@@ -125,7 +125,7 @@ TEST_F(BenchCommand, RefusesBadSuitesAndConfigurations) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err.substr(0, r.err.find('\n')),
             "t5bench bench: unknown configuration 'turbo' (baseline, optimized, fused_attention, preallocated_kv, "
-            "fused_projections, pinned_threads, overlap, blocked_gemv, or optimized-<optimization>)");
+            "fused_projections, pinned_threads, overlap, blocked_gemv, blocked_gemm, or optimized-<optimization>)");
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 

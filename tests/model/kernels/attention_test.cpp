@@ -65,9 +65,11 @@ TEST_P(AttentionTest, MaterializedFusedAndDecodeAgreeWithDoublePrecision) {
 
   std::vector<float> materialized(static_cast<size_t>(s.lq) * inner), fused(materialized.size());
   t5::AttentionArgs args{q.data(), ld, k.data(), ld, v.data(), ld, materialized.data(), inner, s.lq, s.lk, s.heads, s.d_kv};
-  std::vector<float> scores(static_cast<size_t>(s.lq) * s.lk);
+  std::vector<double> scores(static_cast<size_t>(s.lq) * s.lk);
+  std::vector<float> probabilities(scores.size());
   for (int h = 0; h < s.heads; ++h)
-    t5::attention_materialized(args, h, bias.data() + static_cast<size_t>(h) * s.lq * s.lk, scores.data());
+    t5::attention_materialized(args, h, bias.data() + static_cast<size_t>(h) * s.lq * s.lk, scores.data(),
+                               probabilities.data());
 
   args.out = fused.data();
   const int lk_stride = (s.lk + 15) / 16 * 16;
@@ -94,7 +96,7 @@ TEST_P(AttentionTest, MaterializedFusedAndDecodeAgreeWithDoublePrecision) {
   for (int h = 0; h < s.heads; ++h)
     for (int j = 0; j < s.lk; ++j)
       step_bias[static_cast<size_t>(h) * s.lk + j] = bias[(static_cast<size_t>(h) * s.lq + last) * s.lk + j];
-  std::vector<float> decode_scores(static_cast<size_t>(s.lk));
+  std::vector<double> decode_scores(static_cast<size_t>(s.lk));
   t5::attention_decode(q.data() + static_cast<size_t>(last) * ld, key_rows.data(), value_rows.data(), s.lk, 0, s.heads,
                        s.d_kv, step_bias.data(), s.lk, decode_scores.data(), decoded.data());
   for (int i = 0; i < inner; ++i)

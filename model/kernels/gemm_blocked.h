@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstdint>
+
+#include "core/aligned_buffer.h"
+#include "kernels/weight_matrix.h"
+
+namespace t5 {
+
+// Our GEMM for many-row products (encoder, cross-attention K/V): out[i][n] (+)= sum_k in[i][k] * w[n][k].
+//
+// The activations are packed once per product into panels of 32 rows, transposed ([K][32]), so a
+// 32 x 12 tile of the output accumulates in 24 registers while each weight is broadcast straight from
+// its row: weights are read where they lie, in their stored type, with no copy. fp32 weights go through
+// FMA; bf16 weights through AVX512_BF16 dot products with the activations split into a bf16 high part and
+// a bf16 remainder (products stay fp32-accurate: the activations keep 16 mantissa bits, not 8); int8
+// weights are widened a block at a time. The sum over k runs in the same order for every row.
+class PackedActivations {
+ public:
+  static constexpr int kPanelRows = 32;
+
+  // Sizes the panels for in[m][k] against weights of type `type`, then packs each panel (panels may be
+  // packed by different threads).
+  void prepare(int m, int k, WeightType type);
+  void pack_panel(const float* in, int ld_in, int panel);
+  int rows() const { return m_; }
+  int depth() const { return k_; }
+  int panels() const { return (m_ + kPanelRows - 1) / kPanelRows; }
+
+  const float* f32_panel(int panel) const { return f32_.data() + static_cast<size_t>(panel) * k_ * kPanelRows; }
+  const uint16_t* hi_panel(int panel) const { return hi_.data() + static_cast<size_t>(panel) * k_ * kPanelRows; }
+  const uint16_t* lo_panel(int panel) const { return lo_.data() + static_cast<size_t>(panel) * k_ * kPanelRows; }
+  bool bf16_pairs() const { return bf16_pairs_; }
+
+ private:
+  int m_ = 0, k_ = 0;
+  bool bf16_pairs_ = false;
+  AlignedBuffer<float> f32_;     // [panel][k][32]
+  AlignedBuffer<uint16_t> hi_;   // [panel][k / 2][32][2]: pairs of consecutive k per row
+  AlignedBuffer<uint16_t> lo_;
+};
+
+// Weight rows [n_begin, n_end) against every packed row; callers split n across threads.
+void matmul_blocked(const PackedActivations& a, const WeightMatrix& w, int n_begin, int n_end, float* out, int ld_out,
+                    bool accumulate);
+
+// Whether this build has the kernel (AVX-512); otherwise callers use sgemm.
+bool blocked_gemm_available();
+
+}  // namespace t5

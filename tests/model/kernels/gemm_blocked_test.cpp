@@ -1,0 +1,116 @@
+#include "kernels/gemm_blocked.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "core/half.h"
+
+namespace {
+
+struct Shape {
+  int m, n, k;
+};
+
+// Weights in every storage type with the fp32 values each holds, and the double-precision product.
+struct Problem {
+  std::vector<float> in, f32, as_bf16, as_i8, scales;
+  std::vector<uint16_t> bf16;
+  std::vector<int8_t> i8;
+  Shape s;
+
+  explicit Problem(Shape shape) : s(shape) {
+    std::mt19937 rng(static_cast<unsigned>(shape.m * 131 + shape.n * 7 + shape.k));
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    in.resize(static_cast<size_t>(s.m) * s.k);
+    for (float& v : in) v = normal(rng);
+    f32.resize(static_cast<size_t>(s.n) * s.k);
+    for (float& v : f32) v = 0.05f * normal(rng);
+    for (float v : f32) {
+      bf16.push_back(t5::f32_to_bf16(v));
+      as_bf16.push_back(t5::bf16_to_f32(bf16.back()));
+    }
+    for (int r = 0; r < s.n; ++r) {
+      float max_abs = 0;
+      for (int c = 0; c < s.k; ++c) max_abs = std::max(max_abs, std::fabs(f32[static_cast<size_t>(r) * s.k + c]));
+      scales.push_back(max_abs / 127);
+      for (int c = 0; c < s.k; ++c) {
+        i8.push_back(static_cast<int8_t>(std::lround(f32[static_cast<size_t>(r) * s.k + c] / scales.back())));
+        as_i8.push_back(i8.back() * scales.back());
+      }
+    }
+  }
+  t5::WeightMatrix matrix(t5::WeightType type) const {
+    t5::WeightMatrix w;
+    w.type = type, w.rows = s.n, w.cols = s.k;
+    w.data = type == t5::WeightType::F32    ? static_cast<const void*>(f32.data())
+             : type == t5::WeightType::BF16 ? static_cast<const void*>(bf16.data())
+                                            : static_cast<const void*>(i8.data());
+    w.scales = type == t5::WeightType::I8 ? scales.data() : nullptr;
+    return w;
+  }
+  std::vector<double> expected(t5::WeightType type) const {
+    const std::vector<float>& w = type == t5::WeightType::F32 ? f32 : type == t5::WeightType::BF16 ? as_bf16 : as_i8;
+    std::vector<double> out(static_cast<size_t>(s.m) * s.n);
+    for (int i = 0; i < s.m; ++i)
+      for (int n = 0; n < s.n; ++n) {
+        double sum = 0;
+        for (int c = 0; c < s.k; ++c) sum += double(in[static_cast<size_t>(i) * s.k + c]) * w[static_cast<size_t>(n) * s.k + c];
+        out[static_cast<size_t>(i) * s.n + n] = sum;
+      }
+    return out;
+  }
+};
+
+std::vector<float> run(const Problem& p, t5::WeightType type, int m, bool accumulate, float initial) {
+  t5::PackedActivations packed;
+  packed.prepare(m, p.s.k, type);
+  for (int panel = 0; panel < packed.panels(); ++panel) packed.pack_panel(p.in.data(), p.s.k, panel);
+  std::vector<float> out(static_cast<size_t>(m) * p.s.n, initial);
+  const int split = p.s.n / 3;  // two ranges, as the pool splits them
+  t5::matmul_blocked(packed, p.matrix(type), 0, split, out.data(), p.s.n, accumulate);
+  t5::matmul_blocked(packed, p.matrix(type), split, p.s.n, out.data(), p.s.n, accumulate);
+  return out;
+}
+
+class BlockedGemmTest : public testing::TestWithParam<Shape> {};
+
+TEST_P(BlockedGemmTest, MatchesDoublePrecisionForEveryWeightType) {
+  if (!t5::blocked_gemm_available()) GTEST_SKIP() << "built without AVX-512";
+  const Problem p(GetParam());
+  // fp32 and int8 (widened) weights multiply fp32 activations; bf16 weights use the bf16 hi/lo split of
+  // the activations, good to about 2^-17 relative per product.
+  const struct {
+    t5::WeightType type;
+    double tolerance;
+  } types[] = {{t5::WeightType::F32, 2e-5}, {t5::WeightType::BF16, 1e-4}, {t5::WeightType::I8, 2e-5}};
+  for (const auto& t : types) {
+    const std::vector<double> expected = p.expected(t.type);
+    const std::vector<float> out = run(p, t.type, p.s.m, false, 0.0f);
+    const double scale = std::sqrt(static_cast<double>(p.s.k));
+    for (size_t i = 0; i < out.size(); ++i)
+      ASSERT_NEAR(out[i], expected[i], t.tolerance * scale) << "type " << int(t.type) << " at " << i;
+    const std::vector<float> accumulated = run(p, t.type, p.s.m, true, 2.0f);
+    for (size_t i = 0; i < out.size(); ++i) ASSERT_NEAR(accumulated[i], out[i] + 2.0f, 1e-5f);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Shapes, BlockedGemmTest,
+                         testing::Values(Shape{1, 1, 2}, Shape{5, 13, 16}, Shape{32, 12, 64}, Shape{33, 25, 100},
+                                         Shape{70, 130, 256}, Shape{128, 768, 768}, Shape{17, 40, 2048},
+                                         Shape{9, 7, 33}));
+
+// A row's result does not depend on how many rows were packed with it (batched encoders rely on it).
+TEST(BlockedGemm, RowsAreIndependentOfTheBatch) {
+  if (!t5::blocked_gemm_available()) GTEST_SKIP() << "built without AVX-512";
+  const Problem p(Shape{70, 50, 300});
+  for (t5::WeightType type : {t5::WeightType::F32, t5::WeightType::BF16, t5::WeightType::I8}) {
+    const std::vector<float> all = run(p, type, 70, false, 0.0f);
+    const std::vector<float> first = run(p, type, 5, false, 0.0f);
+    for (size_t i = 0; i < first.size(); ++i) ASSERT_EQ(first[i], all[i]) << "type " << int(type) << " at " << i;
+  }
+}
+
+}  // namespace
