@@ -19,7 +19,7 @@ constexpr const char* kUsage =
     "  generate  (--model DIR | --synthetic CONFIG [--seed S]) (--prompt TEXT | --prompts FILE) [--input-ids]\n"
     "            [--max-new-tokens N] [--ignore-eos] [--format text|jsonl] [--config NAME] [--threads N]\n"
     "            [--tokenizer FILE] [--weights f32|bf16|int8]\n"
-    "            [--beams K [--length-penalty X] [--early-stopping false|true|never]]\n"
+    "            [--batch N | --beams K [--length-penalty X] [--early-stopping false|true|never]]\n"
     "  bench     (--model DIR | --synthetic CONFIG [--seed S]) --suite suites/NAME.json --out FILE.json\n"
     "            [--configs baseline,optimized,...|ablation] [--warmup N] [--runs N] [--threads N] [--weights W]\n"
     "  accuracy  --model DIR --suite REFERENCE.json [--config NAME] [--weights W] [--out FILE.json] [--no-beam]\n"

@@ -37,19 +37,40 @@ struct BeamOptions {
   int max_new_tokens = 32;
 };
 
-struct Generation {
-  std::vector<int32_t> output_ids;  // without the start id; ends with EOS when EOS was produced
-  double encoder_seconds = 0;       // encoder stack (and cross K/V when they are computed once)
-  double decoder_seconds = 0;       // every decode step
-  double first_token_seconds = 0;   // encoder + first step
+// Where the time of one generate call went.
+struct GenerationTimes {
+  double encoder_seconds = 0;      // encoder stack (and cross K/V when they are computed once)
+  double decoder_seconds = 0;      // every decode step
+  double first_token_seconds = 0;  // encoder + first step
   double total_seconds = 0;
   std::vector<double> step_seconds;
   OpTimes op_times;
-  double sequence_score = 0;  // beam search: the best hypothesis' length-penalized log-probability
+};
+
+struct Generation : GenerationTimes {
+  std::vector<int32_t> output_ids;  // without the start id; ends with EOS when EOS was produced
+  double sequence_score = 0;        // beam search: the best hypothesis' length-penalized log-probability
+};
+
+// Several prompts decoded together; each row's ids equal what the prompt gives alone.
+struct BatchGeneration : GenerationTimes {
+  std::vector<std::vector<int32_t>> output_ids;
 };
 
 // The raw logits of each step, before EOS suppression: (step, logits[vocab], vocab).
 using StepObserver = std::function<void(int step, const float* logits, int vocab)>;
+// The same for a batch: (row, step, logits[vocab], vocab).
+using BatchStepObserver = std::function<void(int row, int step, const float* logits, int vocab)>;
+
+// Bytes the buffers of one request take: encoder activations (and score matrices when attention is
+// materialized), cross-attention K/V, the self-attention cache for `decode_rows` rows (beams count as rows)
+// of up to `max_new_tokens` tokens, and the logits.
+uint64_t request_memory_bytes(const T5Config& config, const std::vector<int>& input_lengths, int decode_rows,
+                              int max_new_tokens, bool materialized_attention);
+
+// Refuses a request whose buffers would not fit in the memory available now, before allocating any of them.
+void check_request_memory(const T5Config& config, const std::vector<int>& input_lengths, int decode_rows,
+                          int max_new_tokens, bool materialized_attention, const std::string& what);
 
 // Checks ids against the model: non-empty, inside the vocabulary, not longer than its input limit.
 // Errors name `source` ("prompt 3").
@@ -69,18 +90,41 @@ class Engine {
 
   Generation generate(const std::vector<int32_t>& input_ids, const GenerateOptions& options,
                       const StepObserver& observer = {}, const Tracer* tracer = nullptr);
+  // Prompts encoded together (packed, no padding) and decoded together: each row stops at its own EOS and
+  // finished rows drop out of the remaining steps.
+  BatchGeneration generate_batch(const std::vector<std::vector<int32_t>>& inputs, const GenerateOptions& options,
+                                 const BatchStepObserver& observer = {}, const Tracer* tracer = nullptr);
   // Beam search (generation/beam_search.cpp).
   Generation generate_beam(const std::vector<int32_t>& input_ids, const BeamOptions& options);
 
+  // Requests one after another (generation/stream.cpp). With the overlap switch the next request's encoder
+  // runs on a second thread while the current one decodes, both feeding the one task queue, and `done`
+  // (detokenizing, writing) runs on a host thread off the critical path; results come in request order.
+  using RequestDone = std::function<void(size_t request, const Generation& generation)>;
+  void generate_stream(const std::vector<std::vector<int32_t>>& requests, const GenerateOptions& options,
+                       const RequestDone& done);
+
  private:
+  // The buffers of one request in flight; two let a request be encoded while another decodes.
+  struct RequestSlot {
+    EncoderWorkspace encoder_workspace;
+    AlignedBuffer<float> hidden;
+    AlignedBuffer<float> logits;
+    DecoderState decoder;
+  };
+  // Encoder and cross-attention K/V of `inputs` into `slot`, ready to decode up to `capacity` tokens per
+  // row (`rows_per_input` rows attend to each input: beams).
+  void prefill(RequestSlot& slot, const std::vector<std::vector<int32_t>>& inputs, int rows_per_input, int capacity,
+               GenerationTimes& times, const Tracer* tracer);
+  // Greedy steps of the prefilled batch until every row ends.
+  void decode_greedy(RequestSlot& slot, int batch, const GenerateOptions& options, BatchGeneration& result,
+                     const BatchStepObserver& observer, const Tracer* tracer);
+
   const Model& model_;
   ThreadPool pool_;
   Switches switches_;
   std::vector<int> pinned_;
-  EncoderWorkspace encoder_workspace_;
-  AlignedBuffer<float> hidden_;
-  AlignedBuffer<float> logits_;
-  DecoderState decoder_;
+  RequestSlot slots_[2];
 };
 
 }  // namespace t5

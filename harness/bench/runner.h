@@ -18,11 +18,14 @@ struct RunRecord {
   double per_token_ms = 0;    // decode step time
   double cpu_ms = 0;          // process CPU time over the run (all threads)
   int requests = 1;
-  int output_tokens = 0;      // per request
+  int batch = 1;              // prompts per request, decoded together
+  int output_tokens = 0;      // per prompt
   long peak_rss_kb = 0;       // peak resident set during the run
   t5::OpTimes op_times;       // summed over the run's requests
 
-  double tokens_per_second() const { return end_to_end_ms > 0 ? requests * output_tokens / (end_to_end_ms / 1e3) : 0; }
+  double tokens_per_second() const {
+    return end_to_end_ms > 0 ? requests * batch * output_tokens / (end_to_end_ms / 1e3) : 0;
+  }
   double decode_tokens_per_second() const { return per_token_ms > 0 ? 1e3 / per_token_ms : 0; }
   double requests_per_second() const { return end_to_end_ms > 0 ? requests / (end_to_end_ms / 1e3) : 0; }
 };

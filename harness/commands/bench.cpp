@@ -52,7 +52,6 @@ int run_bench(const std::vector<std::string>& argv) {
   BenchSuite suite = load_bench_suite(args.required("suite"));
   suite.warmup = static_cast<int>(args.integer("warmup", suite.warmup, 0, 1000));
   suite.runs = static_cast<int>(args.integer("runs", suite.runs, 1, 100000));
-  if (suite.batch != 1) t5::fail(suite.path, "batch " + std::to_string(suite.batch) + " is not supported yet");
 
   std::unique_ptr<t5::Model> model = load_model(args);
   const t5::T5Config& c = model->config();

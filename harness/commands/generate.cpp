@@ -1,10 +1,12 @@
 // t5bench generate: greedy or beam-search generation from prompts, as text or as JSON lines in the reference
 // format.
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
 #include "cli/args.h"
+#include "cli/interrupt.h"
 #include "cli/model_args.h"
 #include "cli/prompts.h"
 #include "commands/commands.h"
@@ -24,7 +26,7 @@ t5::EarlyStopping early_stopping(const std::string& value) {
 
 int run_generate(const std::vector<std::string>& argv) {
   Args::Spec spec{
-      {"prompt", "prompts", "max-new-tokens", "format", "config", "beams", "length-penalty", "early-stopping"},
+      {"prompt", "prompts", "max-new-tokens", "format", "config", "beams", "length-penalty", "early-stopping", "batch"},
       {},
       {"input-ids", "ignore-eos"}};
   add_model_options(spec);
@@ -44,6 +46,8 @@ int run_generate(const std::vector<std::string>& argv) {
   if (!beam_search && (args.has("length-penalty") || args.has("early-stopping")))
     throw UsageError("options '--length-penalty' and '--early-stopping' apply to --beams above 1");
   if (beam_search && options.ignore_eos) throw UsageError("option '--ignore-eos' applies to --beams 1 only");
+  const int batch = static_cast<int>(args.integer("batch", 1, 1, 4096));
+  if (beam_search && batch > 1) throw UsageError("options '--batch' and '--beams' exclude each other");
   const t5::Switches switches = parse_configuration(args.value("config").value_or("optimized"));
 
   std::unique_ptr<t5::Model> model = load_model(args);
@@ -54,20 +58,32 @@ int run_generate(const std::vector<std::string>& argv) {
   t5::Engine engine(*model, thread_count(args));
   engine.set_switches(switches);
   const t5::Tokenizer* tokenizer = model->tokenizer();
-  for (const Prompt& prompt : prompts) {
-    const t5::Generation generation =
-        beam_search ? engine.generate_beam(prompt.input_ids, beam) : engine.generate(prompt.input_ids, options);
-    const std::string text = tokenizer ? tokenizer->decode(generation.output_ids) : "";
+  auto print = [&](const Prompt& prompt, const std::vector<int32_t>& output_ids, const double* sequence_score) {
+    const std::string text = tokenizer ? tokenizer->decode(output_ids) : "";
     if (format == "jsonl") {
-      t5::json line = {{"input_ids", prompt.input_ids}, {"output_ids", generation.output_ids}, {"output_text", text}};
-      if (beam_search) line["sequence_score"] = generation.sequence_score;
+      t5::json line = {{"input_ids", prompt.input_ids}, {"output_ids", output_ids}, {"output_text", text}};
+      if (sequence_score) line["sequence_score"] = *sequence_score;
       std::cout << line.dump(-1, ' ', false, t5::json::error_handler_t::replace) << '\n';
     } else if (tokenizer) {
       std::cout << text << '\n';
     } else {
-      for (size_t i = 0; i < generation.output_ids.size(); ++i) std::cout << (i ? " " : "") << generation.output_ids[i];
+      for (size_t i = 0; i < output_ids.size(); ++i) std::cout << (i ? " " : "") << output_ids[i];
       std::cout << '\n';
     }
+  };
+  // Prompts in groups of --batch, decoded together; outputs in prompt order either way.
+  for (size_t first = 0; first < prompts.size(); first += static_cast<size_t>(batch)) {
+    throw_if_interrupted();
+    const size_t last = std::min(prompts.size(), first + static_cast<size_t>(batch));
+    if (beam_search) {
+      const t5::Generation generation = engine.generate_beam(prompts[first].input_ids, beam);
+      print(prompts[first], generation.output_ids, &generation.sequence_score);
+      continue;
+    }
+    std::vector<std::vector<int32_t>> inputs;
+    for (size_t i = first; i < last; ++i) inputs.push_back(prompts[i].input_ids);
+    const t5::BatchGeneration generation = engine.generate_batch(inputs, options);
+    for (size_t i = first; i < last; ++i) print(prompts[i], generation.output_ids[i - first], nullptr);
   }
   std::cout.flush();
   if (!std::cout) t5::fail("stdout", "write failed");

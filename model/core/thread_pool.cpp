@@ -104,8 +104,21 @@ void ThreadPool::run(int count, const std::function<void(int)>& task) {
   for (int polls = 0; job.finished.load(std::memory_order_acquire) < count ||
                       job.users.load(std::memory_order_acquire) > 0;
        ++polls) {
-    if (polls > 4096) std::this_thread::yield();
-    else cpu_relax();
+    // While others finish this job, take tasks of another submitter's job rather than spin.
+    Job* other = nullptr;
+    if (queued_.load(std::memory_order_acquire) > 0) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      other = claim_job();
+    }
+    if (other) {
+      execute(other);
+      other->users.fetch_sub(1, std::memory_order_release);
+      polls = 0;
+    } else if (polls > 4096) {
+      std::this_thread::yield();
+    } else {
+      cpu_relax();
+    }
   }
 }
 

@@ -14,8 +14,8 @@ namespace t5 {
 class Topology;
 
 // A persistent pool fed by a task queue. `run` splits one operation into tasks; the calling thread
-// works on its own job while the workers take tasks from every queued job, so several threads may
-// submit at once and their operations overlap. Idle workers spin briefly (operations of a decode step
+// works on its own job, then on other submitters' jobs while its last tasks finish elsewhere; workers
+// take tasks from every queued job. Several threads may submit at once and their operations overlap. Idle workers spin briefly (operations of a decode step
 // follow each other within microseconds) and then sleep.
 class ThreadPool {
  public:

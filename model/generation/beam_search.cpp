@@ -230,19 +230,17 @@ Generation Engine::generate_beam(const std::vector<int32_t>& input_ids, const Be
     fail("beam search",
          "num_beams " + std::to_string(beams) + " is outside [1, " + std::to_string(c.vocab_size / 2) + "]");
   if (options.max_new_tokens < 1) fail("beam search", "max_new_tokens must be at least 1");
+  check_request_memory(c, {static_cast<int>(input_ids.size())}, beams, options.max_new_tokens,
+                       !switches_.fused_attention, "beam search with " + std::to_string(beams) + " beams");
   Generation result;
   Exec exec{pool_, switches_, &result.op_times, nullptr};
   const auto start = std::chrono::steady_clock::now();
 
-  const int length = static_cast<int>(input_ids.size());
-  hidden_.resize(std::max(hidden_.size(), static_cast<size_t>(length) * c.d_model));
-  encode(exec, model_, input_ids.data(), length, encoder_workspace_, hidden_.data());
   // Every beam attends to the one encoded prompt: its cross K/V are computed once.
-  start_decoding(exec, model_, decoder_, {EncodedSequence{hidden_.data(), length}}, std::vector<int>(beams, 0),
-                 options.max_new_tokens);
-  result.encoder_seconds = seconds_since(start);
-
-  logits_.resize(std::max(logits_.size(), static_cast<size_t>(beams) * c.vocab_size));
+  RequestSlot& slot = slots_[0];
+  prefill(slot, {input_ids}, beams, options.max_new_tokens, result, nullptr);
+  DecoderState& decoder = slot.decoder;
+  float* logits = slot.logits.data();
   BeamSearch search;
   start_beam_search(search, options, c.eos_token_id);
   std::vector<BeamCandidate> candidates(static_cast<size_t>(2 * beams));
@@ -254,14 +252,14 @@ Generation Engine::generate_beam(const std::vector<int32_t>& input_ids, const Be
     // At the first step every beam holds just the start token and beams 1.. score -1e9, so none of their
     // continuations can reach the top 2K: only beam 0 is decoded, and the reorder copies its history to all.
     const int live = step == 0 ? 1 : beams;
-    decode_step(exec, model_, decoder_, tokens.data(), rows.data(), live, logits_.data());
+    decode_step(exec, model_, decoder, tokens.data(), rows.data(), live, logits);
     bool more;
     {
       OpTimer timer(exec, OpKind::Other);
-      top_continuations(logits_.data(), live, c.vocab_size, search.running_scores.data(), 2 * beams, candidates.data());
+      top_continuations(logits, live, c.vocab_size, search.running_scores.data(), 2 * beams, candidates.data());
       more = advance_beam_search(search, candidates.data());
       if (more) {
-        decoder_.self_cache.reorder(search.parents, decoder_.position);
+        decoder.self_cache.reorder(search.parents, decoder.position);
         for (int r = 0; r < beams; ++r)
           tokens[static_cast<size_t>(r)] =
               search.running_tokens[static_cast<size_t>(r) * options.max_new_tokens + search.generated - 1];

@@ -21,13 +21,30 @@ void norm_rows(Exec& exec, const float* x, const float* weight, float eps, int r
   rms_norm_rows(x, cols, weight, eps, rows, cols, out, cols);
 }
 
-void compute_cross_kv(Exec& exec, const Model& model, DecoderState& state, int layer, int sequence) {
+// Cross-attention K|V of `needed` sequences for one layer: one product per run of sequences whose encoder
+// rows lie back to back (all of them, for a batch encoded together).
+void compute_cross_kv(Exec& exec, const Model& model, DecoderState& state, int layer, const std::vector<bool>& needed) {
   OpTimer timer(exec, OpKind::CrossKV);
-  const EncodedSequence& seq = state.sequences[static_cast<size_t>(sequence)];
   const WeightMatrix& kv = model.decoder[static_cast<size_t>(layer)].cross_attention.kv;
-  AlignedBuffer<float>& out = state.cross_kv[static_cast<size_t>(layer) * state.sequences.size() + sequence];
-  grow(out, static_cast<size_t>(seq.length) * kv.rows);
-  linear_parts(exec, Phase::Encode, seq.hidden, kv.cols, seq.length, kv, 2, out.data());
+  float* out = state.cross_kv[static_cast<size_t>(layer)].data();
+  const size_t count = state.sequences.size();
+  for (size_t s = 0; s < count;) {
+    if (!needed[s]) {
+      ++s;
+      continue;
+    }
+    size_t end = s + 1;
+    int rows = state.sequences[s].length;
+    while (end < count && needed[end] &&
+           state.sequences[end].hidden == state.sequences[end - 1].hidden +
+                                              static_cast<size_t>(state.sequences[end - 1].length) * kv.cols) {
+      rows += state.sequences[end].length;
+      ++end;
+    }
+    linear_parts(exec, Phase::Encode, state.sequences[s].hidden, kv.cols, rows, kv, 2,
+                 out + state.sequence_offsets[s] * kv.rows);
+    s = end;
+  }
 }
 
 // Fills the key and value row pointers row i attends to and returns how many there are.
@@ -63,11 +80,19 @@ void start_decoding(Exec& exec, const Model& model, DecoderState& state, std::ve
   state.position = 0;
   state.sequences = std::move(sequences);
   state.sequence_of_row = std::move(sequence_of_row);
+  state.sequence_offsets.clear();
+  size_t encoded_rows = 0;
+  for (const EncodedSequence& seq : state.sequences) {
+    state.sequence_offsets.push_back(encoded_rows);
+    encoded_rows += static_cast<size_t>(seq.length);
+  }
   state.self_cache.start(c.num_decoder_layers, state.rows, c.inner_dim(), capacity, exec.switches.preallocated_kv);
-  state.cross_kv.resize(static_cast<size_t>(c.num_decoder_layers) * state.sequences.size());
-  if (exec.switches.preallocated_kv)
-    for (int l = 0; l < c.num_decoder_layers; ++l)
-      for (int s = 0; s < static_cast<int>(state.sequences.size()); ++s) compute_cross_kv(exec, model, state, l, s);
+  state.cross_kv.resize(static_cast<size_t>(c.num_decoder_layers));
+  for (AlignedBuffer<float>& kv : state.cross_kv) grow(kv, encoded_rows * 2 * c.inner_dim());
+  if (exec.switches.preallocated_kv) {
+    const std::vector<bool> all(state.sequences.size(), true);
+    for (int l = 0; l < c.num_decoder_layers; ++l) compute_cross_kv(exec, model, state, l, all);
+  }
   if (exec.switches.fused_attention) {
     OpTimer timer(exec, OpKind::Attention);
     state.self_bias = model.decoder_bias.table(-(capacity - 1), 0);
@@ -138,17 +163,16 @@ void decode_step(Exec& exec, const Model& model, DecoderState& state, const int3
       std::vector<bool> needed(state.sequences.size(), false);
       for (size_t i = 0; i < n; ++i)
         needed[static_cast<size_t>(state.sequence_of_row[static_cast<size_t>(rows[i])])] = true;
-      for (size_t s = 0; s < needed.size(); ++s)
-        if (needed[s]) compute_cross_kv(exec, model, state, l, static_cast<int>(s));
+      compute_cross_kv(exec, model, state, l, needed);
     }
     {
       OpTimer timer(exec, OpKind::Attention);
       linear(exec, Phase::Decode, h, d, count, layer.cross_attention.q, qkv, inner, false);
       attend(exec, c, qkv, inner, count, max_encoded, nullptr, 0,
              [&](int i, const float** key_rows, const float** value_rows) {
-               const int s = state.sequence_of_row[static_cast<size_t>(rows[i])];
-               const EncodedSequence& seq = state.sequences[static_cast<size_t>(s)];
-               const float* kv = state.cross_kv[static_cast<size_t>(l) * state.sequences.size() + s].data();
+               const size_t s = static_cast<size_t>(state.sequence_of_row[static_cast<size_t>(rows[i])]);
+               const EncodedSequence& seq = state.sequences[s];
+               const float* kv = state.cross_kv[static_cast<size_t>(l)].data() + state.sequence_offsets[s] * 2 * inner;
                for (int j = 0; j < seq.length; ++j) {
                  key_rows[j] = kv + static_cast<size_t>(j) * 2 * inner;
                  value_rows[j] = key_rows[j] + inner;

@@ -23,8 +23,9 @@ struct DecoderState {
   int position = 0;  // tokens every row has consumed so far
   std::vector<int> sequence_of_row;
   std::vector<EncodedSequence> sequences;
+  std::vector<size_t> sequence_offsets;        // first row of each sequence in cross_kv
   SelfAttentionCache self_cache;
-  std::vector<AlignedBuffer<float>> cross_kv;  // [layer * sequences + s]: [length, 2 * inner], K then V
+  std::vector<AlignedBuffer<float>> cross_kv;  // per layer: [rows of all sequences, 2 * inner], K then V
   PositionBias::Table self_bias;               // fused attention: distances [-(capacity - 1), 0]
   AlignedBuffer<float> step_bias;              // materialized attention: [heads, position + 1] of this step
   AlignedBuffer<float> x, h, qkv, context, ffn_scratch, ffn;

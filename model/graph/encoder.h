@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "core/aligned_buffer.h"
 #include "graph/exec.h"
@@ -14,14 +15,11 @@ struct EncoderWorkspace {
   AlignedBuffer<double> scores;
 };
 
-// The encoder stack over one sequence: hidden ([length, d_model]) receives the final-norm output.
-void encode(Exec& exec, const Model& model, const int32_t* ids, int length, EncoderWorkspace& ws, float* hidden);
-
-// One self-attention of `length` rows from packed qkv ([length, 3 * inner]) into context ([length, inner]),
-// materialized or fused per exec.switches. `bias_materialized` is [heads, length, length] (materialized
-// path), `bias_table` the per-distance table (fused path).
-void self_attention_block(Exec& exec, const T5Config& config, const float* qkv, int length,
-                          const float* bias_materialized, const PositionBias::Table* bias_table, EncoderWorkspace& ws,
-                          float* context);
+// The encoder stack over sequences packed back to back: `ids` and `hidden` ([sum(lengths), d_model], the
+// final-norm output) hold every sequence's rows in turn. Products run over all rows at once; attention and
+// the position bias stay inside each sequence. This is padding with an attention mask without the padding:
+// no compute is spent on pad rows, and with our kernels a row's result does not depend on its neighbours.
+void encode(Exec& exec, const Model& model, const int32_t* ids, const std::vector<int>& lengths, EncoderWorkspace& ws,
+            float* hidden);
 
 }  // namespace t5

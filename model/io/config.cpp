@@ -57,6 +57,10 @@ T5Config parse_config(const json& object, const std::string& source) {
   c.d_ff = positive_int(object, "d_ff", source);
   c.num_layers = positive_int(object, "num_layers", source);
   c.num_heads = positive_int(object, "num_heads", source);
+  // inner_dim() is a size too: its product must stay within the same bound as its factors.
+  if (int64_t{c.num_heads} * c.d_kv > (1 << 24))
+    fail(source, "num_heads x d_kv = " + std::to_string(int64_t{c.num_heads} * c.d_kv) + " is larger than " +
+                     std::to_string(1 << 24));
   c.num_decoder_layers = object.contains("num_decoder_layers") && !object["num_decoder_layers"].is_null()
                              ? positive_int(object, "num_decoder_layers", source)
                              : c.num_layers;
@@ -68,7 +72,9 @@ T5Config parse_config(const json& object, const std::string& source) {
     fail(source, "field 'relative_attention_num_buckets' must be at least 4, got " +
                      std::to_string(c.relative_attention_num_buckets));
   double eps = optional_number(object, "layer_norm_epsilon", 1e-6, source);
-  if (!(eps > 0 && eps < 1)) fail(source, "field 'layer_norm_epsilon' must be in (0, 1), got " + std::to_string(eps));
+  // Also as the float it is stored as: a double below float's range (1e-50) rounds to 0.
+  if (!(eps > 0 && eps < 1 && static_cast<float>(eps) > 0))
+    fail(source, "field 'layer_norm_epsilon' must be in (0, 1), got " + std::to_string(eps));
   c.layer_norm_epsilon = static_cast<float>(eps);
   c.feed_forward_proj = optional_string(object, "feed_forward_proj", "relu", source);
   parse_feed_forward(c, source);

@@ -72,7 +72,7 @@ TEST_P(GoldenTest, EncoderDecoderAndLogitsMatchTransformers) {
     const int length = static_cast<int>(ids.size());
     std::vector<float> hidden(static_cast<size_t>(length) * c.d_model);
     t5::EncoderWorkspace workspace;
-    t5::encode(exec, *model_, ids.data(), length, workspace, hidden.data());
+    t5::encode(exec, *model_, ids.data(), {length}, workspace, hidden.data());
     const std::vector<float> reference_hidden = t5test::read_f32(golden, p + "encoder.final_layer_norm.out");
     t5::DecoderState state;
     t5::start_decoding(exec, *model_, state, {{reference_hidden.data(), length}}, {0},
@@ -113,7 +113,7 @@ TEST_F(GoldenTest, LongEncoderPassMatchesTransformers) {
   t5::Exec exec{pool, t5::Switches::optimized(), nullptr, nullptr};
   std::vector<float> hidden(ids.size() * static_cast<size_t>(model_->config().d_model));
   t5::EncoderWorkspace workspace;
-  t5::encode(exec, *model_, ids.data(), static_cast<int>(ids.size()), workspace, hidden.data());
+  t5::encode(exec, *model_, ids.data(), {static_cast<int>(ids.size())}, workspace, hidden.data());
   const float error = compare("long.encoder.last_hidden_state", hidden, t5test::read_f32(golden, "long.encoder.last_hidden_state"));
   std::printf("[optimized] %zu-token encoder max abs error %.3g\n", ids.size(), error);
 }

@@ -104,8 +104,8 @@ TEST(Config, RejectsImpossibleConfigs) {
             "config.json: invalid JSON: parse ");
 }
 
-// Found with tests/fuzz/config_fuzz (the nesting on a hand-written input, longer than the fuzzer tries):
-// these escaped as nlohmann's out_of_range, undefined behaviour or a stack overflow.
+// Found with tests/fuzz/config_fuzz (the inner_dim() overflow and the nesting on hand-written inputs): these
+// escaped as nlohmann's out_of_range, undefined behaviour, a stack overflow or an epsilon of 0.
 TEST(Config, RejectsNumbersAndNestingBeyondRange) {
   const std::string sizes = R"("d_model":8,"d_kv":4,"d_ff":16,"num_layers":2,"num_heads":3})";
   EXPECT_EQ(config_error(R"({"vocab_size":1e400,)" + sizes),
@@ -114,6 +114,10 @@ TEST(Config, RejectsNumbersAndNestingBeyondRange) {
             "config.json: field 'vocab_size' must be an integer, got 3e+65");
   EXPECT_EQ(config_error(R"({"vocab_size":-9.3e18,)" + sizes),
             "config.json: field 'vocab_size' must be an integer, got -9.3e+18");
+  EXPECT_EQ(config_error(R"({"vocab_size":100,"d_model":8,"d_kv":65536,"d_ff":16,"num_layers":2,"num_heads":65536})"),
+            "config.json: num_heads x d_kv = 4294967296 is larger than 16777216");
+  EXPECT_EQ(config_error(std::string(kMinimal) + R"(,"layer_norm_epsilon":1e-50})"),
+            "config.json: field 'layer_norm_epsilon' must be in (0, 1), got 0.000000");  // 0 as a float
   const size_t depth = 100000;
   EXPECT_EQ(config_error(R"({"vocab_size":)" + std::string(depth, '[') + std::string(depth, ']') + "," + sizes),
             "config.json: JSON nested deeper than 64 levels");
