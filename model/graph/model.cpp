@@ -10,6 +10,7 @@
 #include "core/half.h"
 #include "io/builtin_configs.h"
 #include "io/checkpoint.h"
+#include "kernels/quantize.h"
 
 namespace t5 {
 
@@ -217,14 +218,9 @@ void Model::convert_matrices(WeightType type) {
       if (type == WeightType::BF16) {
         uint16_t* dst = reinterpret_cast<uint16_t*>(target.bytes.data()) + r * cols;
         for (int64_t k = 0; k < cols; ++k) dst[k] = f32_to_bf16(row[k]);
-      } else {  // symmetric int8 per output channel
-        float max_abs = 0.0f;
-        for (int64_t k = 0; k < cols; ++k) max_abs = std::max(max_abs, std::fabs(row[k]));
-        const float scale = max_abs > 0.0f ? max_abs / 127.0f : 1.0f;
-        target.scales[static_cast<size_t>(r)] = scale;
-        int8_t* dst = reinterpret_cast<int8_t*>(target.bytes.data()) + r * cols;
-        for (int64_t k = 0; k < cols; ++k)
-          dst[k] = static_cast<int8_t>(std::clamp(std::nearbyint(row[k] / scale), -127.0f, 127.0f));
+      } else {
+        quantize_int8_row(row, static_cast<int>(cols), reinterpret_cast<int8_t*>(target.bytes.data()) + r * cols,
+                          target.scales.data() + static_cast<size_t>(r) * int8_groups(static_cast<int>(cols)));
       }
     }
     WeightStore::Tensor& slot = store_.get_mutable(name);

@@ -13,7 +13,8 @@ WeightStore::Tensor& WeightStore::add(const std::string& name, std::vector<int64
   t.shape = std::move(shape);
   t.type = type;
   t.bytes.resize(elements * (type == WeightType::F32 ? 4 : type == WeightType::BF16 ? 2 : 1));
-  if (type == WeightType::I8) t.scales.resize(static_cast<size_t>(t.shape.at(0)));
+  if (type == WeightType::I8)
+    t.scales.resize(static_cast<size_t>(t.shape.at(0)) * int8_groups(static_cast<int>(t.shape.at(1))));
   return t;
 }
 

@@ -17,7 +17,7 @@ class WeightStore {
     std::vector<int64_t> shape;
     WeightType type = WeightType::F32;
     AlignedBuffer<uint8_t> bytes;
-    AlignedBuffer<float> scales;  // I8: one per row
+    AlignedBuffer<float> scales;  // I8: one per group of kInt8Group values of a row
   };
 
   // Adds an uninitialized tensor; the name must be new.

@@ -24,10 +24,12 @@ void widen_rows(const WeightMatrix& w, int begin, int count, float* out) {
     }
     case WeightType::I8: {
       const int8_t* src = static_cast<const int8_t*>(w.data) + offset;
+      const int groups = int8_groups(w.cols);
       for (int r = 0; r < count; ++r) {
-        const float scale = w.scales[begin + r];
+        const float* scales = w.scales + static_cast<size_t>(begin + r) * groups;
         for (int c = 0; c < w.cols; ++c)
-          out[static_cast<size_t>(r) * w.cols + c] = static_cast<float>(src[static_cast<size_t>(r) * w.cols + c]) * scale;
+          out[static_cast<size_t>(r) * w.cols + c] =
+              static_cast<float>(src[static_cast<size_t>(r) * w.cols + c]) * scales[c / kInt8Group];
       }
       return;
     }

@@ -14,23 +14,30 @@ namespace t5 {
 
 namespace {
 
+// One weight row: its values and, for int8, the scales of its groups.
+template <typename T>
+struct Row {
+  const T* values;
+  const float* group_scales;
+};
+
 #if defined(__AVX512F__)
 
-// 16 weights of row `w` at column k, widened to fp32 (masked to `mask` lanes).
-inline __m512 load_weights(const float* w, int k, __mmask16 mask) { return _mm512_maskz_loadu_ps(mask, w + k); }
-inline __m512 load_weights(const uint16_t* w, int k, __mmask16 mask) {
-  __m256i h = _mm256_maskz_loadu_epi16(mask, w + k);
+// 16 weights of a row at column k, widened to fp32 (masked to `mask` lanes); int8 scaled by its group.
+inline __m512 load_weights(const Row<float>& row, int k, __mmask16 mask) { return _mm512_maskz_loadu_ps(mask, row.values + k); }
+inline __m512 load_weights(const Row<uint16_t>& row, int k, __mmask16 mask) {
+  __m256i h = _mm256_maskz_loadu_epi16(mask, row.values + k);
   return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
 }
-inline __m512 load_weights(const int8_t* w, int k, __mmask16 mask) {
-  __m128i q = _mm_maskz_loadu_epi8(mask, w + k);
-  return _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(q));
+inline __m512 load_weights(const Row<int8_t>& row, int k, __mmask16 mask) {
+  __m128i q = _mm_maskz_loadu_epi8(mask, row.values + k);
+  return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(q)), _mm512_set1_ps(row.group_scales[k / kInt8Group]));
 }
 
 // Dot products of R consecutive weight rows with one activation row. Each row accumulates in two
 // registers (even and odd 16-column chunks), summed and reduced the same way whatever R is.
 template <int R, typename T>
-inline void dot_rows(const T* const* rows, const float* x, int cols, float* result) {
+inline void dot_rows(const Row<T>* rows, const float* x, int cols, float* result) {
   __m512 even[R], odd[R];
   for (int r = 0; r < R; ++r) even[r] = odd[r] = _mm512_setzero_ps();
   int k = 0;
@@ -52,15 +59,17 @@ inline void dot_rows(const T* const* rows, const float* x, int cols, float* resu
 
 #else
 
-inline float widen(float v) { return v; }
-inline float widen(uint16_t v) { return bf16_to_f32(v); }
-inline float widen(int8_t v) { return static_cast<float>(v); }
+inline float widen(const Row<float>& row, int k) { return row.values[k]; }
+inline float widen(const Row<uint16_t>& row, int k) { return bf16_to_f32(row.values[k]); }
+inline float widen(const Row<int8_t>& row, int k) {
+  return static_cast<float>(row.values[k]) * row.group_scales[k / kInt8Group];
+}
 
 template <int R, typename T>
-inline void dot_rows(const T* const* rows, const float* x, int cols, float* result) {
+inline void dot_rows(const Row<T>* rows, const float* x, int cols, float* result) {
   for (int r = 0; r < R; ++r) {
     float sum = 0.0f;
-    for (int k = 0; k < cols; ++k) sum += widen(rows[r][k]) * x[k];
+    for (int k = 0; k < cols; ++k) sum += widen(rows[r], k) * x[k];
     result[r] = sum;
   }
 }
@@ -71,16 +80,15 @@ template <typename T>
 void matvec_typed(const float* in, int ld_in, int m, const WeightMatrix& w, const T* data, int row_begin,
                   int row_end, float* out, int ld_out, bool accumulate) {
   const size_t cols = static_cast<size_t>(w.cols);
+  const size_t groups = static_cast<size_t>(int8_groups(w.cols));
+  auto row = [&](int n) { return Row<T>{data + n * cols, w.scales ? w.scales + n * groups : nullptr}; };
   auto store = [&](int i, int n, const float* values, int count) {
     float* y = out + static_cast<size_t>(i) * ld_out + n;
-    for (int r = 0; r < count; ++r) {
-      float v = w.scales ? values[r] * w.scales[n + r] : values[r];
-      y[r] = accumulate ? y[r] + v : v;
-    }
+    for (int r = 0; r < count; ++r) y[r] = accumulate ? y[r] + values[r] : values[r];
   };
   int n = row_begin;
   for (; n + 4 <= row_end; n += 4) {
-    const T* rows[4] = {data + n * cols, data + (n + 1) * cols, data + (n + 2) * cols, data + (n + 3) * cols};
+    const Row<T> rows[4] = {row(n), row(n + 1), row(n + 2), row(n + 3)};
     for (int i = 0; i < m; ++i) {
       float result[4];
       dot_rows<4>(rows, in + static_cast<size_t>(i) * ld_in, w.cols, result);
@@ -88,7 +96,7 @@ void matvec_typed(const float* in, int ld_in, int m, const WeightMatrix& w, cons
     }
   }
   for (; n < row_end; ++n) {
-    const T* rows[1] = {data + n * cols};
+    const Row<T> rows[1] = {row(n)};
     for (int i = 0; i < m; ++i) {
       float result[1];
       dot_rows<1>(rows, in + static_cast<size_t>(i) * ld_in, w.cols, result);

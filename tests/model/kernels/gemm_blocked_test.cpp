@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/half.h"
+#include "kernels/quantize.h"
 
 namespace {
 
@@ -32,15 +33,13 @@ struct Problem {
       bf16.push_back(t5::f32_to_bf16(v));
       as_bf16.push_back(t5::bf16_to_f32(bf16.back()));
     }
-    for (int r = 0; r < s.n; ++r) {
-      float max_abs = 0;
-      for (int c = 0; c < s.k; ++c) max_abs = std::max(max_abs, std::fabs(f32[static_cast<size_t>(r) * s.k + c]));
-      scales.push_back(max_abs / 127);
-      for (int c = 0; c < s.k; ++c) {
-        i8.push_back(static_cast<int8_t>(std::lround(f32[static_cast<size_t>(r) * s.k + c] / scales.back())));
-        as_i8.push_back(i8.back() * scales.back());
-      }
-    }
+    const int groups = t5::int8_groups(s.k);
+    i8.resize(f32.size());
+    scales.resize(static_cast<size_t>(s.n) * groups);
+    for (int r = 0; r < s.n; ++r)
+      t5::quantize_int8_row(f32.data() + static_cast<size_t>(r) * s.k, s.k, i8.data() + static_cast<size_t>(r) * s.k,
+                            scales.data() + static_cast<size_t>(r) * groups);
+    for (size_t i = 0; i < i8.size(); ++i) as_i8.push_back(i8[i] * scales[i / s.k * groups + (i % s.k) / t5::kInt8Group]);
   }
   t5::WeightMatrix matrix(t5::WeightType type) const {
     t5::WeightMatrix w;

@@ -8,6 +8,7 @@
 
 #include "core/half.h"
 #include "kernels/gemm.h"
+#include "kernels/quantize.h"
 
 namespace {
 
@@ -44,16 +45,14 @@ Weights make_weights(int rows, int cols, unsigned seed) {
     w.bf16.push_back(t5::f32_to_bf16(v));
     w.widened_bf16.push_back(t5::bf16_to_f32(w.bf16.back()));
   }
-  for (int r = 0; r < rows; ++r) {
-    float max_abs = 0;
-    for (int k = 0; k < cols; ++k) max_abs = std::max(max_abs, std::fabs(w.f32[static_cast<size_t>(r) * cols + k]));
-    w.scales.push_back(max_abs / 127.0f);
-    for (int k = 0; k < cols; ++k) {
-      int8_t q = static_cast<int8_t>(std::lround(w.f32[static_cast<size_t>(r) * cols + k] / w.scales.back()));
-      w.i8.push_back(q);
-      w.widened_i8.push_back(q * w.scales.back());
-    }
-  }
+  const int groups = t5::int8_groups(cols);
+  w.i8.resize(w.f32.size());
+  w.scales.resize(static_cast<size_t>(rows) * groups);
+  for (int r = 0; r < rows; ++r)
+    t5::quantize_int8_row(w.f32.data() + static_cast<size_t>(r) * cols, cols, w.i8.data() + static_cast<size_t>(r) * cols,
+                          w.scales.data() + static_cast<size_t>(r) * groups);
+  for (size_t i = 0; i < w.i8.size(); ++i)
+    w.widened_i8.push_back(w.i8[i] * w.scales[i / cols * groups + (i % cols) / t5::kInt8Group]);
   return w;
 }
 
