@@ -22,6 +22,11 @@ std::string reference_path(const std::string& file) { return shared_dir() + "/re
 std::string binary_path() { return T5BENCH_BINARY; }
 std::string source_dir() { return T5BENCH_SOURCE_DIR; }
 
+const t5::Model& shared_model() {
+  static const std::unique_ptr<t5::Model> model = t5::Model::load(shared_model_dir(), {});
+  return *model;
+}
+
 bool shared_data_present() {
   struct stat st;
   return ::stat((shared_dir() + "/reference/suite-dev.json").c_str(), &st) == 0;

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "graph/model.h"
 #include "io/safetensors.h"
 
 namespace t5test {
@@ -15,6 +16,9 @@ std::string reference_path(const std::string& file);  // shared/reference/<file>
 std::string binary_path();                            // build/t5bench
 std::string source_dir();
 bool shared_data_present();
+
+// The shared t5-synth-tasks model (fp32), loaded once per test process.
+const t5::Model& shared_model();
 
 // Skips the test (with the reason) when ../shared is absent, e.g. on a developer machine without it.
 #define T5_REQUIRE_SHARED_DATA()                                                        \

@@ -10,7 +10,7 @@ namespace {
 
 TEST(BatchGeneration, EveryRowEqualsItsBatchOneOutputOnSuiteDev) {
   T5_REQUIRE_SHARED_DATA();
-  auto model = t5::Model::load(t5test::shared_model_dir(), {});
+  const t5::Model* model = &t5test::shared_model();
   t5::Engine engine(*model, 2);
   engine.set_switches(t5::Switches::optimized());
   const t5bench::ReferenceSuite suite = t5bench::load_reference_suite(t5test::reference_path("suite-dev.json"));
@@ -37,7 +37,7 @@ TEST(BatchGeneration, EveryRowEqualsItsBatchOneOutputOnSuiteDev) {
 
 TEST(BatchGeneration, RowsStopAtTheirOwnEos) {
   T5_REQUIRE_SHARED_DATA();
-  auto model = t5::Model::load(t5test::shared_model_dir(), {});
+  const t5::Model* model = &t5test::shared_model();
   t5::Engine engine(*model, 2);
   const t5::Tokenizer& tokenizer = *model->tokenizer();
   t5::GenerateOptions options;

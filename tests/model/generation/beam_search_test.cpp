@@ -187,15 +187,8 @@ TEST(BeamSearchStep, AtMaxLengthTheFirstKRanksAreFinalized) {
 
 class BeamSearchTest : public testing::TestWithParam<std::string> {
  protected:
-  static void SetUpTestSuite() {
-    if (!t5test::shared_data_present()) return;
-    model_ = t5::Model::load(t5test::shared_model_dir(), {}).release();
-  }
-  static void TearDownTestSuite() { delete model_; }
   void SetUp() override { T5_REQUIRE_SHARED_DATA(); }
-  static t5::Model* model_;
 };
-t5::Model* BeamSearchTest::model_ = nullptr;
 
 t5::EarlyStopping parse_early_stopping(const std::string& value) {
   if (value == "true") return t5::EarlyStopping::True;
@@ -204,7 +197,7 @@ t5::EarlyStopping parse_early_stopping(const std::string& value) {
 }
 
 TEST_P(BeamSearchTest, Beam4OutputsAndScoresMatchTransformers) {
-  t5::Engine engine(*model_, 2);
+  t5::Engine engine(t5test::shared_model(), 2);
   engine.set_switches(t5bench::parse_configuration(GetParam()));
   int cases = 0, equal = 0;
   double worst_score_error = 0;
@@ -241,7 +234,7 @@ INSTANTIATE_TEST_SUITE_P(Configurations, BeamSearchTest, testing::Values("baseli
 
 TEST(BeamSearch, RefusesImpossibleOptions) {
   T5_REQUIRE_SHARED_DATA();
-  auto model = t5::Model::load(t5test::shared_model_dir(), {});
+  const t5::Model* model = &t5test::shared_model();
   t5::Engine engine(*model, 2);
   auto error = [&](const t5::BeamOptions& options) -> std::string {
     try {

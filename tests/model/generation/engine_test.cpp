@@ -15,18 +15,11 @@ namespace {
 
 class EngineTest : public testing::TestWithParam<std::string> {
  protected:
-  static void SetUpTestSuite() {
-    if (!t5test::shared_data_present()) return;
-    model_ = t5::Model::load(t5test::shared_model_dir(), {}).release();
-  }
-  static void TearDownTestSuite() { delete model_; }
   void SetUp() override { T5_REQUIRE_SHARED_DATA(); }
-  static t5::Model* model_;
 };
-t5::Model* EngineTest::model_ = nullptr;
 
 TEST_P(EngineTest, GreedyOutputsMatchEveryReferenceSuite) {
-  t5::Engine engine(*model_, 2);
+  t5::Engine engine(t5test::shared_model(), 2);
   engine.set_switches(t5bench::parse_configuration(GetParam()));
   int cases = 0, exact = 0, ambiguous = 0;
   float worst_logit_error = 0;
@@ -67,7 +60,7 @@ INSTANTIATE_TEST_SUITE_P(Configurations, EngineTest, testing::Values("baseline",
 
 TEST(Engine, IgnoreEosProducesExactlyTheRequestedTokens) {
   T5_REQUIRE_SHARED_DATA();
-  auto model = t5::Model::load(t5test::shared_model_dir(), {});
+  const t5::Model* model = &t5test::shared_model();
   t5::Engine engine(*model, 2);
   t5::GenerateOptions options;
   options.max_new_tokens = 20;
@@ -86,7 +79,7 @@ TEST(Engine, IgnoreEosProducesExactlyTheRequestedTokens) {
 
 TEST(Engine, RefusesInputsOutsideTheModel) {
   T5_REQUIRE_SHARED_DATA();
-  auto model = t5::Model::load(t5test::shared_model_dir(), {});
+  const t5::Model* model = &t5test::shared_model();
   auto error = [&](const std::vector<int32_t>& ids) -> std::string {
     try {
       t5::validate_input_ids(ids, model->config(), "prompt 2");

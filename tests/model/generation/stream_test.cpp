@@ -10,7 +10,7 @@ namespace {
 
 TEST(Stream, OverlappedRequestsMatchTheirOwnOutputsInOrder) {
   T5_REQUIRE_SHARED_DATA();
-  auto model = t5::Model::load(t5test::shared_model_dir(), {});
+  const t5::Model* model = &t5test::shared_model();
   t5::Engine engine(*model, 2);
   const t5bench::ReferenceSuite suite = t5bench::load_reference_suite(t5test::reference_path("suite-dev.json"));
   std::vector<std::vector<int32_t>> requests;
@@ -35,7 +35,7 @@ TEST(Stream, OverlappedRequestsMatchTheirOwnOutputsInOrder) {
 
 TEST(Stream, AnExceptionInTheCallbackReachesTheCaller) {
   T5_REQUIRE_SHARED_DATA();
-  auto model = t5::Model::load(t5test::shared_model_dir(), {});
+  const t5::Model* model = &t5test::shared_model();
   t5::Engine engine(*model, 2);
   engine.set_switches(t5::Switches::optimized());
   const std::vector<std::vector<int32_t>> requests(5, model->tokenizer()->encode("23 - 23 =", "p"));

@@ -32,11 +32,6 @@ t5::Tracer recorder(Traced& traced) {
 
 class GoldenTest : public testing::TestWithParam<std::string> {
  protected:
-  static void SetUpTestSuite() {
-    if (!t5test::shared_data_present()) return;
-    model_ = t5::Model::load(t5test::shared_model_dir(), {}).release();
-  }
-  static void TearDownTestSuite() { delete model_; }
   void SetUp() override { T5_REQUIRE_SHARED_DATA(); }
 
   // Largest absolute difference; counts it against the tolerance and the running maximum.
@@ -53,13 +48,11 @@ class GoldenTest : public testing::TestWithParam<std::string> {
     return config == "baseline" ? t5::Switches::baseline() : t5::Switches::optimized();
   }
 
-  static t5::Model* model_;
   float largest_ = 0;
 };
-t5::Model* GoldenTest::model_ = nullptr;
 
 TEST_P(GoldenTest, EncoderDecoderAndLogitsMatchTransformers) {
-  const t5::T5Config& c = model_->config();
+  const t5::T5Config& c = t5test::shared_model().config();
   t5::SafetensorsFile golden(t5test::reference_path("golden.safetensors"));
   t5::ThreadPool pool(2);
   for (const std::string p : {"p0.", "p1."}) {
@@ -72,15 +65,15 @@ TEST_P(GoldenTest, EncoderDecoderAndLogitsMatchTransformers) {
     const int length = static_cast<int>(ids.size());
     std::vector<float> hidden(static_cast<size_t>(length) * c.d_model);
     t5::EncoderWorkspace workspace;
-    t5::encode(exec, *model_, ids.data(), {length}, workspace, hidden.data());
+    t5::encode(exec, t5test::shared_model(), ids.data(), {length}, workspace, hidden.data());
     const std::vector<float> reference_hidden = t5test::read_f32(golden, p + "encoder.final_layer_norm.out");
     t5::DecoderState state;
-    t5::start_decoding(exec, *model_, state, {{reference_hidden.data(), length}}, {0},
+    t5::start_decoding(exec, t5test::shared_model(), state, {{reference_hidden.data(), length}}, {0},
                        static_cast<int>(decoder_ids.size()));
     std::vector<float> logits, step_logits(static_cast<size_t>(c.vocab_size));
     const int row = 0;
     for (int32_t token : decoder_ids) {
-      t5::decode_step(exec, *model_, state, &token, &row, 1, step_logits.data());
+      t5::decode_step(exec, t5test::shared_model(), state, &token, &row, 1, step_logits.data());
       logits.insert(logits.end(), step_logits.begin(), step_logits.end());
     }
 
@@ -111,9 +104,9 @@ TEST_F(GoldenTest, LongEncoderPassMatchesTransformers) {
   const std::vector<int32_t> ids = t5test::read_i64(golden, "long.input_ids");
   t5::ThreadPool pool(2);
   t5::Exec exec{pool, t5::Switches::optimized(), nullptr, nullptr};
-  std::vector<float> hidden(ids.size() * static_cast<size_t>(model_->config().d_model));
+  std::vector<float> hidden(ids.size() * static_cast<size_t>(t5test::shared_model().config().d_model));
   t5::EncoderWorkspace workspace;
-  t5::encode(exec, *model_, ids.data(), {static_cast<int>(ids.size())}, workspace, hidden.data());
+  t5::encode(exec, t5test::shared_model(), ids.data(), {static_cast<int>(ids.size())}, workspace, hidden.data());
   const float error = compare("long.encoder.last_hidden_state", hidden, t5test::read_f32(golden, "long.encoder.last_hidden_state"));
   std::printf("[optimized] %zu-token encoder max abs error %.3g\n", ids.size(), error);
 }

@@ -27,11 +27,6 @@ TEST(RelativePositionBucket, MatchesTransformersAtTheEdges) {
 
 class PositionBiasGolden : public testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    if (!t5test::shared_data_present()) return;
-    model_ = t5::Model::load(t5test::shared_model_dir(), {}).release();
-  }
-  static void TearDownTestSuite() { delete model_; }
   void SetUp() override { T5_REQUIRE_SHARED_DATA(); }
 
   // Materialized and table forms both reproduce the golden tensor bit for bit.
@@ -50,25 +45,23 @@ class PositionBiasGolden : public testing::Test {
     EXPECT_EQ(mismatches, 0);
   }
 
-  static t5::Model* model_;
 };
-t5::Model* PositionBiasGolden::model_ = nullptr;
 
 TEST_F(PositionBiasGolden, ShortPromptsExactly) {
   t5::SafetensorsFile golden(t5test::reference_path("golden.safetensors"));
   for (const std::string p : {"p0.", "p1."}) {
     std::vector<int64_t> shape;
     std::vector<float> enc = t5test::read_f32(golden, p + "encoder.position_bias", &shape);
-    expect_exact(model_->encoder_bias, enc, static_cast<int>(shape[2]), static_cast<int>(shape[3]));
+    expect_exact(t5test::shared_model().encoder_bias, enc, static_cast<int>(shape[2]), static_cast<int>(shape[3]));
     std::vector<float> dec = t5test::read_f32(golden, p + "decoder.position_bias", &shape);
-    expect_exact(model_->decoder_bias, dec, static_cast<int>(shape[2]), static_cast<int>(shape[3]));
+    expect_exact(t5test::shared_model().decoder_bias, dec, static_cast<int>(shape[2]), static_cast<int>(shape[3]));
   }
 }
 
 TEST_F(PositionBiasGolden, DistancesFarBeyondMaxDistanceExactly) {
   t5::SafetensorsFile golden(t5test::reference_path("golden-long.safetensors"));
-  expect_exact(model_->encoder_bias, t5test::read_f32(golden, "encoder.position_bias.L300"), 300, 300);
-  expect_exact(model_->decoder_bias, t5test::read_f32(golden, "decoder.position_bias.L300"), 300, 300);
+  expect_exact(t5test::shared_model().encoder_bias, t5test::read_f32(golden, "encoder.position_bias.L300"), 300, 300);
+  expect_exact(t5test::shared_model().decoder_bias, t5test::read_f32(golden, "decoder.position_bias.L300"), 300, 300);
 }
 
 }  // namespace
