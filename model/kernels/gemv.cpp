@@ -2,6 +2,8 @@
 
 #include <cblas.h>
 
+#include <type_traits>
+
 #include "core/aligned_buffer.h"
 #include "core/half.h"
 #include "kernels/gemm.h"
@@ -34,27 +36,37 @@ inline __m512 load_weights(const Row<int8_t>& row, int k, __mmask16 mask) {
   return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(q)), _mm512_set1_ps(row.group_scales[k / kInt8Group]));
 }
 
-// Dot products of R consecutive weight rows with one activation row. Each row accumulates in two
-// registers (even and odd 16-column chunks), summed and reduced the same way whatever R is.
-template <int R, typename T>
-inline void dot_rows(const Row<T>* rows, const float* x, int cols, float* result) {
-  __m512 even[R], odd[R];
-  for (int r = 0; r < R; ++r) even[r] = odd[r] = _mm512_setzero_ps();
+// Dot products of R consecutive weight rows with A activation rows (A = 2 halves the weight loads and
+// widenings of a batch). Each (weight row, activation row) accumulates in two registers, even and odd
+// 16-column chunks, summed and reduced the same way whatever R and A are: a row of a batch gets the bits
+// it gets alone. result[a * R + r].
+template <int R, int A, typename T>
+inline void dot_rows(const Row<T>* rows, const float* const* x, int cols, float* result) {
+  __m512 even[A][R], odd[A][R];
+  for (int a = 0; a < A; ++a)
+    for (int r = 0; r < R; ++r) even[a][r] = odd[a][r] = _mm512_setzero_ps();
   int k = 0;
   for (; k + 32 <= cols; k += 32) {
-    const __m512 x0 = _mm512_loadu_ps(x + k), x1 = _mm512_loadu_ps(x + k + 16);
+    __m512 x0[A], x1[A];
+    for (int a = 0; a < A; ++a) x0[a] = _mm512_loadu_ps(x[a] + k), x1[a] = _mm512_loadu_ps(x[a] + k + 16);
     for (int r = 0; r < R; ++r) {
-      even[r] = _mm512_fmadd_ps(load_weights(rows[r], k, 0xffff), x0, even[r]);
-      odd[r] = _mm512_fmadd_ps(load_weights(rows[r], k + 16, 0xffff), x1, odd[r]);
+      const __m512 w0 = load_weights(rows[r], k, 0xffff), w1 = load_weights(rows[r], k + 16, 0xffff);
+      for (int a = 0; a < A; ++a) {
+        even[a][r] = _mm512_fmadd_ps(w0, x0[a], even[a][r]);
+        odd[a][r] = _mm512_fmadd_ps(w1, x1[a], odd[a][r]);
+      }
     }
   }
   for (; k < cols; k += 16) {
     const int left = cols - k;
     const __mmask16 mask = left >= 16 ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << left) - 1);
-    const __m512 x0 = _mm512_maskz_loadu_ps(mask, x + k);
-    for (int r = 0; r < R; ++r) even[r] = _mm512_fmadd_ps(load_weights(rows[r], k, mask), x0, even[r]);
+    for (int r = 0; r < R; ++r) {
+      const __m512 w0 = load_weights(rows[r], k, mask);
+      for (int a = 0; a < A; ++a) even[a][r] = _mm512_fmadd_ps(w0, _mm512_maskz_loadu_ps(mask, x[a] + k), even[a][r]);
+    }
   }
-  for (int r = 0; r < R; ++r) result[r] = _mm512_reduce_add_ps(_mm512_add_ps(even[r], odd[r]));
+  for (int a = 0; a < A; ++a)
+    for (int r = 0; r < R; ++r) result[a * R + r] = _mm512_reduce_add_ps(_mm512_add_ps(even[a][r], odd[a][r]));
 }
 
 #else
@@ -65,13 +77,14 @@ inline float widen(const Row<int8_t>& row, int k) {
   return static_cast<float>(row.values[k]) * row.group_scales[k / kInt8Group];
 }
 
-template <int R, typename T>
-inline void dot_rows(const Row<T>* rows, const float* x, int cols, float* result) {
-  for (int r = 0; r < R; ++r) {
-    float sum = 0.0f;
-    for (int k = 0; k < cols; ++k) sum += widen(rows[r], k) * x[k];
-    result[r] = sum;
-  }
+template <int R, int A, typename T>
+inline void dot_rows(const Row<T>* rows, const float* const* x, int cols, float* result) {
+  for (int a = 0; a < A; ++a)
+    for (int r = 0; r < R; ++r) {
+      float sum = 0.0f;
+      for (int k = 0; k < cols; ++k) sum += widen(rows[r], k) * x[a][k];
+      result[a * R + r] = sum;
+    }
 }
 
 #endif
@@ -86,22 +99,33 @@ void matvec_typed(const float* in, int ld_in, int m, const WeightMatrix& w, cons
     float* y = out + static_cast<size_t>(i) * ld_out + n;
     for (int r = 0; r < count; ++r) y[r] = accumulate ? y[r] + values[r] : values[r];
   };
+  auto activations = [&](int i) { return in + static_cast<size_t>(i) * ld_in; };
+  // R weight rows against the activation rows, two at a time.
+  auto block = [&](const Row<T>* rows, int n, auto r_constant) {
+    constexpr int R = decltype(r_constant)::value;
+    int i = 0;
+    for (; i + 2 <= m; i += 2) {
+      const float* x[2] = {activations(i), activations(i + 1)};
+      float result[2 * R];
+      dot_rows<R, 2>(rows, x, w.cols, result);
+      store(i, n, result, R);
+      store(i + 1, n, result + R, R);
+    }
+    if (i < m) {
+      const float* x[1] = {activations(i)};
+      float result[R];
+      dot_rows<R, 1>(rows, x, w.cols, result);
+      store(i, n, result, R);
+    }
+  };
   int n = row_begin;
   for (; n + 4 <= row_end; n += 4) {
     const Row<T> rows[4] = {row(n), row(n + 1), row(n + 2), row(n + 3)};
-    for (int i = 0; i < m; ++i) {
-      float result[4];
-      dot_rows<4>(rows, in + static_cast<size_t>(i) * ld_in, w.cols, result);
-      store(i, n, result, 4);
-    }
+    block(rows, n, std::integral_constant<int, 4>{});
   }
   for (; n < row_end; ++n) {
     const Row<T> rows[1] = {row(n)};
-    for (int i = 0; i < m; ++i) {
-      float result[1];
-      dot_rows<1>(rows, in + static_cast<size_t>(i) * ld_in, w.cols, result);
-      store(i, n, result, 1);
-    }
+    block(rows, n, std::integral_constant<int, 1>{});
   }
 }
 
