@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 [[ $seconds =~ ^[1-9][0-9]*$ ]] || { echo "fuzz: SECONDS must be a positive whole number, got '$seconds'" >&2; exit 2; }
-targets=(safetensors_fuzz config_fuzz reference_suite_fuzz)
+targets=(safetensors_fuzz config_fuzz reference_suite_fuzz bench_suite_fuzz baseline_fuzz)
 
 scripts/setup.sh clang libclang-rt-14-dev
 nice -n 10 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Release -DT5BENCH_FUZZ=ON -DBUILD_TESTING=OFF \

@@ -8,14 +8,6 @@ namespace t5bench {
 
 namespace {
 
-int bounded(const t5::json& object, const char* name, int fallback, int min, int max, const std::string& source) {
-  const int64_t value = t5::optional_int(object, name, fallback, source);
-  if (value < min || value > max)
-    t5::fail(source, std::string("field '") + name + "' must be in [" + std::to_string(min) + ", " +
-                         std::to_string(max) + "], got " + std::to_string(value));
-  return static_cast<int>(value);
-}
-
 std::string directory_of(const std::string& path) {
   size_t slash = path.find_last_of('/');
   return slash == std::string::npos ? "." : path.substr(0, slash);
@@ -28,14 +20,12 @@ BenchSuite suite_from_json(const t5::json& root, const std::string& source) {
   s.name = t5::require_string(root, "name", source);
   if (s.name.empty()) t5::fail(source, "field 'name' is empty");
   s.description = t5::optional_string(root, "description", "", source);
-  t5::require_field(root, "input_tokens", source);
-  t5::require_field(root, "output_tokens", source);
-  s.input_tokens = bounded(root, "input_tokens", 0, 2, 1 << 16, source);
-  s.output_tokens = bounded(root, "output_tokens", 0, 1, 1 << 16, source);
-  s.batch = bounded(root, "batch", 1, 1, 4096, source);
-  s.requests = bounded(root, "requests", 1, 1, 1 << 20, source);
-  s.warmup = bounded(root, "warmup", 1, 0, 1000, source);
-  s.runs = bounded(root, "runs", 10, 1, 100000, source);
+  s.input_tokens = static_cast<int>(t5::require_int_in(root, "input_tokens", 2, 1 << 16, source));
+  s.output_tokens = static_cast<int>(t5::require_int_in(root, "output_tokens", 1, 1 << 16, source));
+  s.batch = static_cast<int>(t5::optional_int_in(root, "batch", 1, 1, 4096, source));
+  s.requests = static_cast<int>(t5::optional_int_in(root, "requests", 1, 1, 1 << 20, source));
+  s.warmup = static_cast<int>(t5::optional_int_in(root, "warmup", 1, 0, 1000, source));
+  s.runs = static_cast<int>(t5::optional_int_in(root, "runs", 10, 1, 100000, source));
   const t5::json& prompts = t5::require_field(root, "prompts", source);
   s.prompt_kind = t5::require_string(prompts, "kind", source + ": prompts");
   if (s.prompt_kind == "random") {

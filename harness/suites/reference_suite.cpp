@@ -59,15 +59,14 @@ ReferenceSuite parse_root(const json& root, const std::string& path) {
   suite.model = t5::optional_string(root, "model", "", path);
   suite.reference = t5::optional_string(root, "reference", "", path);
   const json& generation = t5::require_field(root, "generation", path);
-  suite.max_new_tokens = static_cast<int>(t5::require_int(generation, "max_new_tokens", path + ": generation"));
-  if (suite.max_new_tokens < 1) t5::fail(path, "generation.max_new_tokens must be positive");
-  suite.ignore_eos = t5::optional_int(generation, "min_new_tokens", 0, path) >= suite.max_new_tokens;
+  suite.max_new_tokens = static_cast<int>(t5::require_int_in(generation, "max_new_tokens", 1, 1 << 16, path + ": generation"));
+  suite.ignore_eos = t5::optional_int_in(generation, "min_new_tokens", 0, 0, 1 << 16, path + ": generation") >= suite.max_new_tokens;
   if (generation.contains("beam")) {
     const json& beam = generation["beam"];
     const std::string where = path + ": generation.beam";
-    suite.beam.num_beams = static_cast<int>(t5::require_int(beam, "num_beams", where));
+    suite.beam.num_beams = static_cast<int>(t5::require_int_in(beam, "num_beams", 1, 64, where));
     suite.beam.length_penalty = t5::optional_number(beam, "length_penalty", 1.0, where);
-    suite.beam.max_new_tokens = static_cast<int>(t5::require_int(beam, "max_new_tokens", where));
+    suite.beam.max_new_tokens = static_cast<int>(t5::require_int_in(beam, "max_new_tokens", 1, 1 << 16, where));
     const json& early = t5::require_field(beam, "early_stopping", where);
     if (early.is_boolean()) suite.beam.early_stopping = early.get<bool>() ? "true" : "false";
     else if (early == "never") suite.beam.early_stopping = "never";

@@ -36,6 +36,8 @@ std::string brief(const json& value) {
 }
 
 int64_t to_int(const json& value, const char* name, const std::string& source) {
+  if (value.is_number_unsigned() && value.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
+    fail(source, std::string("field '") + name + "' is out of range, got " + brief(value));
   if (value.is_number_integer()) return value.get<int64_t>();
   if (value.is_number_float()) {
     double d = value.get<double>();
@@ -83,6 +85,20 @@ int64_t require_int(const json& object, const char* name, const std::string& sou
 int64_t optional_int(const json& object, const char* name, int64_t fallback, const std::string& source) {
   const json* value = find_field(object, name, source);
   return value && !value->is_null() ? to_int(*value, name, source) : fallback;
+}
+
+int64_t require_int_in(const json& object, const char* name, int64_t min, int64_t max, const std::string& source) {
+  const int64_t value = require_int(object, name, source);
+  if (value < min || value > max)
+    fail(source, std::string("field '") + name + "' must be in [" + std::to_string(min) + ", " + std::to_string(max) +
+                     "], got " + std::to_string(value));
+  return value;
+}
+
+int64_t optional_int_in(const json& object, const char* name, int64_t fallback, int64_t min, int64_t max,
+                        const std::string& source) {
+  const json* value = find_field(object, name, source);
+  return value && !value->is_null() ? require_int_in(object, name, min, max, source) : fallback;
 }
 
 double require_number(const json& object, const char* name, const std::string& source) {

@@ -18,6 +18,10 @@ json read_json_file(const std::string& path);
 const json& require_field(const json& object, const char* name, const std::string& source);
 int64_t require_int(const json& object, const char* name, const std::string& source);
 int64_t optional_int(const json& object, const char* name, int64_t fallback, const std::string& source);
+// Integers within [min, max]: "<source>: field 'name' must be in [min, max], got v" otherwise.
+int64_t require_int_in(const json& object, const char* name, int64_t min, int64_t max, const std::string& source);
+int64_t optional_int_in(const json& object, const char* name, int64_t fallback, int64_t min, int64_t max,
+                        const std::string& source);
 double require_number(const json& object, const char* name, const std::string& source);
 double optional_number(const json& object, const char* name, double fallback, const std::string& source);
 bool optional_bool(const json& object, const char* name, bool fallback, const std::string& source);

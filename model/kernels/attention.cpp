@@ -90,7 +90,9 @@ void fused_group(const AttentionArgs& a, int head, int i0, int nq, const float* 
     }
     for (int g = 0; g < kQueryGroup; ++g) {
       if (bias) {
-        const float* b = bias->center + static_cast<long>(head) * bias->head_stride + j0 - (bias->query_position + i0 + g);
+        // Rows past nq repeat the last query (see q[g]) and must read its bias: the table ends there.
+        const int row = std::min(g, nq - 1);
+        const float* b = bias->center + static_cast<long>(head) * bias->head_stride + j0 - (bias->query_position + i0 + row);
         const __m512 bias_values = _mm512_maskz_loadu_ps(mask, b);
         low[g] = _mm512_add_pd(low[g], _mm512_cvtps_pd(_mm512_castps512_ps256(bias_values)));
         high[g] = _mm512_add_pd(high[g], _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(bias_values), 1))));
