@@ -1,5 +1,6 @@
 // Greedy generation reproduces transformers' reference outputs on every reference suite, in every
-// configuration, except where the first divergence falls on a near-tie step (top-1/top-2 margin < 1e-3).
+// configuration (baseline, optimized, each optimization alone), except where the first divergence falls
+// on a near-tie step (top-1/top-2 margin < 1e-3).
 
 #include <gtest/gtest.h>
 
@@ -56,7 +57,14 @@ TEST_P(EngineTest, GreedyOutputsMatchEveryReferenceSuite) {
               GetParam().c_str(), cases, exact, ambiguous, worst_logit_error);
 }
 
-INSTANTIATE_TEST_SUITE_P(Configurations, EngineTest, testing::Values("baseline", "optimized"));
+// baseline, optimized and each optimization alone: the configurations of `bench --configs ablation`.
+std::vector<std::string> ablation_configurations() {
+  std::vector<std::string> names = {"baseline", "optimized"};
+  for (const std::string& name : t5::Switches::names()) names.push_back(name);
+  return names;
+}
+
+INSTANTIATE_TEST_SUITE_P(Configurations, EngineTest, testing::ValuesIn(ablation_configurations()));
 
 TEST(Engine, IgnoreEosProducesExactlyTheRequestedTokens) {
   T5_REQUIRE_SHARED_DATA();
