@@ -41,7 +41,7 @@ std::unique_ptr<t5::Model> load_model(const Args& args) {
   }
   if (auto path = args.value("tokenizer")) {
     const t5::T5Config& c = model->config();
-    model->set_tokenizer(std::make_unique<t5::Tokenizer>(*path, c.eos_token_id, c.pad_token_id));
+    model->set_tokenizer(std::make_unique<t5::Tokenizer>(*path, c.eos_token_id, c.pad_token_id, c.vocab_size));
   }
   return model;
 }

@@ -164,7 +164,8 @@ std::unique_ptr<Model> Model::load(const std::string& directory, const LoadOptio
   }
   const std::string spiece = directory + "/spiece.model";
   struct stat st;
-  if (::stat(spiece.c_str(), &st) == 0) model->tokenizer_ = std::make_unique<Tokenizer>(spiece, c.eos_token_id, c.pad_token_id);
+  if (::stat(spiece.c_str(), &st) == 0)
+    model->tokenizer_ = std::make_unique<Tokenizer>(spiece, c.eos_token_id, c.pad_token_id, c.vocab_size);
   model->convert_matrices(options.weights);
   model->bind_views();
   return model;

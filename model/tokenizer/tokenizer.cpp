@@ -39,13 +39,21 @@ long first_invalid_utf8(std::string_view text) {
   return -1;
 }
 
-Tokenizer::Tokenizer(const std::string& model_path, int eos_id, int pad_id)
+Tokenizer::Tokenizer(const std::string& model_path, int eos_id, int pad_id, int vocab_size)
     : path_(model_path), eos_id_(eos_id), pad_id_(pad_id),
       processor_(std::make_unique<sentencepiece::SentencePieceProcessor>()) {
   struct stat st;
   if (::stat(model_path.c_str(), &st) != 0) fail(model_path, "tokenizer model does not exist");
-  auto status = processor_->Load(model_path);
-  if (!status.ok()) fail(model_path, "not a valid SentencePiece model (" + std::string(status.message()) + ")");
+  // SentencePiece's own message names its source file and line; the user needs only the verdict.
+  if (!processor_->Load(model_path).ok()) fail(model_path, "not a valid SentencePiece model");
+  const int pieces = piece_count();
+  if (pieces > vocab_size || vocab_size - pieces > kMaxIdsPastPieces)
+    fail(model_path, std::to_string(pieces) + " pieces do not fit the model's vocab_size " +
+                         std::to_string(vocab_size) + " (expected between vocab_size - " +
+                         std::to_string(kMaxIdsPastPieces) + " and vocab_size): not this model's tokenizer");
+  for (const int id : {eos_id, pad_id})
+    if (id < 0 || id >= pieces || !processor_->IsControl(id))
+      fail(model_path, "id " + std::to_string(id) + " is not a control piece (the config's eos/pad id)");
 }
 
 Tokenizer::~Tokenizer() = default;

@@ -14,9 +14,14 @@ namespace t5 {
 
 // SentencePiece over spiece.model, with the T5 conventions of the reference suites: encode appends EOS;
 // decode drops pad, EOS and ids past the real pieces (FLAN-T5 pads its vocabulary to 32128 rows).
+// The model's vocab_size must be the pieces plus at most kMaxIdsPastPieces ids: a model file that parses
+// but holds another vocabulary (or a truncated one) is refused rather than decoded into nonsense.
 class Tokenizer {
  public:
-  Tokenizer(const std::string& model_path, int eos_id, int pad_id);
+  // T5 adds 100 sentinel ids after the pieces and pads the embedding rows to a multiple of 128.
+  static constexpr int kMaxIdsPastPieces = 256;
+
+  Tokenizer(const std::string& model_path, int eos_id, int pad_id, int vocab_size);
   ~Tokenizer();
 
   // `source` names the prompt in errors ("prompt 3"). Refuses invalid UTF-8.

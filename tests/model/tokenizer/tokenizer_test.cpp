@@ -12,7 +12,7 @@ class TokenizerTest : public testing::Test {
  protected:
   void SetUp() override {
     T5_REQUIRE_SHARED_DATA();
-    tokenizer_ = std::make_unique<t5::Tokenizer>(t5test::shared_model_dir() + "/spiece.model", 1, 0);
+    tokenizer_ = std::make_unique<t5::Tokenizer>(t5test::shared_model_dir() + "/spiece.model", 1, 0, 32128);
   }
   std::unique_ptr<t5::Tokenizer> tokenizer_;
 };
@@ -68,22 +68,41 @@ TEST_F(TokenizerTest, RefusesEmptyAndInvalidText) {
   EXPECT_EQ(tokenizer_->encode("caf\xc3\xa9 \xf0\x9f\x99\x82", "p").back(), 1);
 }
 
+// The one-line error a Tokenizer constructor throws, or "" when it loads.
+std::string tokenizer_error(const std::string& path, int vocab_size) {
+  try {
+    t5::Tokenizer t(path, 1, 0, vocab_size);
+    return "";
+  } catch (const t5::Error& e) {
+    return e.what();
+  }
+}
+
 TEST(Tokenizer, MissingOrCorruptModel) {
-  try {
-    t5::Tokenizer t("/nonexistent/spiece.model", 1, 0);
-    FAIL();
-  } catch (const t5::Error& e) {
-    EXPECT_STREQ(e.what(), "/nonexistent/spiece.model: tokenizer model does not exist");
-  }
+  EXPECT_EQ(tokenizer_error("/nonexistent/spiece.model", 32128),
+            "/nonexistent/spiece.model: tokenizer model does not exist");
   t5test::TempDir dir("tok");
-  t5test::write_file(dir.file("spiece.model"), "this is not a protobuf");
-  try {
-    t5::Tokenizer t(dir.file("spiece.model"), 1, 0);
-    FAIL();
-  } catch (const t5::Error& e) {
-    EXPECT_EQ(std::string(e.what()).rfind(dir.file("spiece.model") + ": not a valid SentencePiece model (", 0), 0u)
-        << e.what();
+  const std::string path = dir.file("spiece.model");
+  for (const std::string& bytes : {std::string("this is not a protobuf"), std::string()}) {
+    t5test::write_file(path, bytes);
+    EXPECT_EQ(tokenizer_error(path, 32128), path + ": not a valid SentencePiece model");
   }
+}
+
+TEST(Tokenizer, RefusesAVocabularyThatIsNotTheModels) {
+  T5_REQUIRE_SHARED_DATA();
+  const std::string real = t5test::shared_model_dir() + "/spiece.model";
+  EXPECT_EQ(tokenizer_error(real, 32128), "");
+  EXPECT_EQ(tokenizer_error(real, 32000 + t5::Tokenizer::kMaxIdsPastPieces), "");
+  EXPECT_EQ(tokenizer_error(real, 31999), real + ": 32000 pieces do not fit the model's vocab_size 31999 (expected "
+                                                "between vocab_size - 256 and vocab_size): not this model's tokenizer");
+  // The first 1000 bytes of the real model end on a record boundary: they parse as a tiny vocabulary.
+  t5test::TempDir dir("tok");
+  const std::string truncated = dir.file("spiece.model");
+  t5test::write_file(truncated, t5test::read_file(real).substr(0, 1000));
+  const std::string error = tokenizer_error(truncated, 32128);
+  EXPECT_NE(error.find(truncated + ": "), std::string::npos) << error;
+  EXPECT_NE(error.find(" pieces do not fit the model's vocab_size 32128"), std::string::npos) << error;
 }
 
 }  // namespace
