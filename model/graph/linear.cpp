@@ -17,6 +17,10 @@ namespace {
 constexpr int kEncodeGrain = 48;
 constexpr int kDecodeGrain = 4;
 constexpr int kDecodeChunksPerThread = 1;
+// Our GEMM streams every packed panel past each cached block of weights: past a few hundred rows (a
+// batch's packed prompts) the panels no longer stay in L2, so longer products run as row blocks. A row's
+// arithmetic does not depend on its block, so results are the same bits.
+constexpr int kEncodeRowBlock = 256;
 
 bool use_blocked_gemm(const Exec& exec, Phase phase) {
   return phase == Phase::Encode && exec.switches.blocked_gemm && blocked_gemm_available();
@@ -58,6 +62,12 @@ void split_rows(Exec& exec, Phase phase, int rows, const std::function<void(int,
 
 void linear(Exec& exec, Phase phase, const float* in, int ld_in, int m, const WeightMatrix& w, float* out, int ld_out,
             bool accumulate) {
+  if (use_blocked_gemm(exec, phase) && m > kEncodeRowBlock) {
+    for (int r0 = 0; r0 < m; r0 += kEncodeRowBlock)
+      linear(exec, phase, in + static_cast<long>(r0) * ld_in, ld_in, std::min(kEncodeRowBlock, m - r0), w,
+             out + static_cast<long>(r0) * ld_out, ld_out, accumulate);
+    return;
+  }
   const PackedActivations* packed = use_blocked_gemm(exec, phase) ? &pack(exec, in, ld_in, m, w.cols, w.type) : nullptr;
   split_rows(exec, phase, w.rows, [&](int begin, int end) {
     product_rows(exec, phase, in, ld_in, m, packed, w, begin, end, out, ld_out, accumulate);
@@ -79,6 +89,13 @@ void linear_parts(Exec& exec, Phase phase, const float* in, int ld_in, int m, co
 void feed_forward_in(Exec& exec, Phase phase, const float* in, int m, const WeightMatrix& w_in, bool gated,
                      Activation act, float* scratch, float* out) {
   const int cols = w_in.cols;
+  if (use_blocked_gemm(exec, phase) && m > kEncodeRowBlock) {
+    const int out_cols = gated ? w_in.rows / 2 : w_in.rows;
+    for (int r0 = 0; r0 < m; r0 += kEncodeRowBlock)
+      feed_forward_in(exec, phase, in + static_cast<long>(r0) * cols, std::min(kEncodeRowBlock, m - r0), w_in, gated,
+                      act, scratch, out + static_cast<long>(r0) * out_cols);
+    return;
+  }
   if (!gated) {
     linear(exec, phase, in, cols, m, w_in, out, w_in.rows, false);
     exec.pool.parallel_for(m, 1, 1, [&](int begin, int end) {

@@ -41,46 +41,34 @@ inline __m512 load_weights(const Row<int8_t>& row, int k, __mmask16 mask) {
 // latency at the per-core rate) brought lm_head to 55-75 GB/s on two cores (t5bench_micro BM_DecodeGemv).
 constexpr size_t kPrefetchAheadBytes = 16 << 10;
 
-// Prefetches the 32-column chunk of a row that lies kPrefetchAheadBytes past `chunk`.
+// Prefetches the 16-column chunk of a row that lies kPrefetchAheadBytes past `chunk`.
 template <typename T>
 inline void prefetch_ahead(const T* chunk) {
-  const char* ahead = reinterpret_cast<const char*>(chunk) + kPrefetchAheadBytes;
-  _mm_prefetch(ahead, _MM_HINT_T0);
-  if constexpr (sizeof(T) * 32 > 64) _mm_prefetch(ahead + 64, _MM_HINT_T0);
+  _mm_prefetch(reinterpret_cast<const char*>(chunk) + kPrefetchAheadBytes, _MM_HINT_T0);
 }
 
-// Dot products of R consecutive weight rows with A activation rows (A = 2 halves the weight loads and
-// widenings of a batch). Each (weight row, activation row) accumulates in two registers, even and odd
-// 16-column chunks, summed and reduced the same way whatever R and A are: a row of a batch gets the bits
-// it gets alone. result[a * R + r].
+// Dot products of R consecutive weight rows with A activation rows (a batch's rows share each weight load
+// and widening). Each (weight row, activation row) pair accumulates its 16-column chunks in one register,
+// in column order, and reduces it the same way whatever R and A are: a row of a batch gets the bits it
+// gets alone. result[a * R + r].
 template <int R, int A, typename T>
 inline void dot_rows(const Row<T>* rows, const float* const* x, int cols, float* result) {
-  __m512 even[A][R], odd[A][R];
+  __m512 sum[A][R];
   for (int a = 0; a < A; ++a)
-    for (int r = 0; r < R; ++r) even[a][r] = odd[a][r] = _mm512_setzero_ps();
-  int k = 0;
-  for (; k + 32 <= cols; k += 32) {
-    __m512 x0[A], x1[A];
-    for (int a = 0; a < A; ++a) x0[a] = _mm512_loadu_ps(x[a] + k), x1[a] = _mm512_loadu_ps(x[a] + k + 16);
-    for (int r = 0; r < R; ++r) {
-      prefetch_ahead(rows[r].values + k);
-      const __m512 w0 = load_weights(rows[r], k, 0xffff), w1 = load_weights(rows[r], k + 16, 0xffff);
-      for (int a = 0; a < A; ++a) {
-        even[a][r] = _mm512_fmadd_ps(w0, x0[a], even[a][r]);
-        odd[a][r] = _mm512_fmadd_ps(w1, x1[a], odd[a][r]);
-      }
-    }
-  }
-  for (; k < cols; k += 16) {
+    for (int r = 0; r < R; ++r) sum[a][r] = _mm512_setzero_ps();
+  for (int k = 0; k < cols; k += 16) {
     const int left = cols - k;
     const __mmask16 mask = left >= 16 ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << left) - 1);
+    __m512 xk[A];
+    for (int a = 0; a < A; ++a) xk[a] = _mm512_maskz_loadu_ps(mask, x[a] + k);
     for (int r = 0; r < R; ++r) {
-      const __m512 w0 = load_weights(rows[r], k, mask);
-      for (int a = 0; a < A; ++a) even[a][r] = _mm512_fmadd_ps(w0, _mm512_maskz_loadu_ps(mask, x[a] + k), even[a][r]);
+      prefetch_ahead(rows[r].values + k);
+      const __m512 w = load_weights(rows[r], k, mask);
+      for (int a = 0; a < A; ++a) sum[a][r] = _mm512_fmadd_ps(w, xk[a], sum[a][r]);
     }
   }
   for (int a = 0; a < A; ++a)
-    for (int r = 0; r < R; ++r) result[a * R + r] = _mm512_reduce_add_ps(_mm512_add_ps(even[a][r], odd[a][r]));
+    for (int r = 0; r < R; ++r) result[a * R + r] = _mm512_reduce_add_ps(sum[a][r]);
 }
 
 #else
@@ -114,23 +102,20 @@ void matvec_typed(const float* in, int ld_in, int m, const WeightMatrix& w, cons
     for (int r = 0; r < count; ++r) y[r] = accumulate ? y[r] + values[r] : values[r];
   };
   auto activations = [&](int i) { return in + static_cast<size_t>(i) * ld_in; };
-  // R weight rows against the activation rows, two at a time.
+  // R weight rows against A activation rows at a time: 4, then 2, then 1.
+  auto rows_times = [&](const Row<T>* rows, int n, int i, auto r_constant, auto a_constant) {
+    constexpr int R = decltype(r_constant)::value, A = decltype(a_constant)::value;
+    const float* x[A];
+    for (int a = 0; a < A; ++a) x[a] = activations(i + a);
+    float result[A * R];
+    dot_rows<R, A>(rows, x, w.cols, result);
+    for (int a = 0; a < A; ++a) store(i + a, n, result + a * R, R);
+  };
   auto block = [&](const Row<T>* rows, int n, auto r_constant) {
-    constexpr int R = decltype(r_constant)::value;
     int i = 0;
-    for (; i + 2 <= m; i += 2) {
-      const float* x[2] = {activations(i), activations(i + 1)};
-      float result[2 * R];
-      dot_rows<R, 2>(rows, x, w.cols, result);
-      store(i, n, result, R);
-      store(i + 1, n, result + R, R);
-    }
-    if (i < m) {
-      const float* x[1] = {activations(i)};
-      float result[R];
-      dot_rows<R, 1>(rows, x, w.cols, result);
-      store(i, n, result, R);
-    }
+    for (; i + 4 <= m; i += 4) rows_times(rows, n, i, r_constant, std::integral_constant<int, 4>{});
+    for (; i + 2 <= m; i += 2) rows_times(rows, n, i, r_constant, std::integral_constant<int, 2>{});
+    if (i < m) rows_times(rows, n, i, r_constant, std::integral_constant<int, 1>{});
   };
   int n = row_begin;
   for (; n + 4 <= row_end; n += 4) {
