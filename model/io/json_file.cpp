@@ -1,5 +1,7 @@
 #include "io/json_file.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -47,6 +49,25 @@ int64_t to_int(const json& value, const char* name, const std::string& source) {
   fail(source, std::string("field '") + name + "' must be an integer, got " + brief(value));
 }
 
+// Google Benchmark and Python write non-finite numbers as bare NaN / Infinity, which JSON does not have.
+// The token the parse error at `error_offset` sits in, when it is one of those (its offset in `begin`).
+std::string non_finite_token_at(std::string_view text, size_t error_offset, size_t& begin) {
+  begin = std::min(error_offset, text.size());
+  while (begin > 0 && (std::isalpha(static_cast<unsigned char>(text[begin - 1])) || text[begin - 1] == '-')) --begin;
+  for (const char* token : {"NaN", "-NaN", "Infinity", "-Infinity"})
+    if (text.substr(begin, std::strlen(token)) == token) return token;
+  return "";
+}
+
+std::string line_and_column(std::string_view text, size_t offset) {
+  size_t line = 1, column = 1;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') ++line, column = 1;
+    else ++column;
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
 }  // namespace
 
 json parse_json(std::string_view text, const std::string& source) {
@@ -58,7 +79,17 @@ json parse_json(std::string_view text, const std::string& source) {
   };
   try {
     return json::parse(text.begin(), text.end(), limit_depth);
-  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number too large for a double
+  } catch (const json::parse_error& e) {
+    // e.byte counts from 1 and points just past the character that failed.
+    const size_t error_offset = e.byte > 0 ? e.byte - 1 : 0;
+    size_t token_offset = 0;
+    const std::string token = non_finite_token_at(text, error_offset, token_offset);
+    if (!token.empty()) {
+      fail(source, "invalid JSON: " + token + " at " + line_and_column(text, token_offset) +
+                       " is not a JSON number (write null or a finite value)");
+    }
+    fail(source, "invalid JSON: " + strip_exception_tag(e.what()));
+  } catch (const json::exception& e) {  // out_of_range for a number too large for a double
     fail(source, "invalid JSON: " + strip_exception_tag(e.what()));
   }
 }

@@ -265,8 +265,8 @@ std::vector<BadInputCase> cases() {
       {"SuiteNaN",
        suite(R"({"name": "tiny", "input_tokens": 16, "output_tokens": 4, "runs": NaN, "prompts": {"kind": "random"}})"),
        bench, 1,
-       "t5bench bench: {dir}/suite.json: invalid JSON: parse error at line 1, column 66: syntax error while parsing "
-       "value - invalid literal; last read: '\"runs\": N'"},
+       "t5bench bench: {dir}/suite.json: invalid JSON: NaN at line 1, column 66 is not a JSON number (write null or a "
+       "finite value)"},
 
       // gate --baseline, with a good result: bad input is exit 2 for the gate.
       {"BaselineMalformed", baseline(R"({"schema_version": 1, "entries": [)"), gate, 2,
@@ -279,8 +279,8 @@ std::vector<BadInputCase> cases() {
       {"BaselineInfinity",
        baseline(R"({"schema_version": 1, "entries": [{"thresholds": {"end_to_end_ms.p50": {"max": Infinity}}}]})"),
        gate, 2,
-       "t5bench gate: {dir}/b.json: invalid JSON: parse error at line 1, column 80: syntax error while parsing value "
-       "- invalid literal; last read: '\"max\": I'"},
+       "t5bench gate: {dir}/b.json: invalid JSON: Infinity at line 1, column 80 is not a JSON number (write null or a "
+       "finite value)"},
 
       // gate --result, with a good baseline.
       {"GateResultMalformed", result_text(R"({"context": {"t5bench": )"), gate, 2,
@@ -291,11 +291,11 @@ std::vector<BadInputCase> cases() {
       {"GateResultWrongType", result_edited(p50_as_text), gate, 2,
        "t5bench gate: {dir}/r.json: configurations: 'statistics.end_to_end_ms.p50' must be a number, got \"110 ms\""},
       {"GateResultNaN", result_text(nan_result), gate, 2,
-       "t5bench gate: {dir}/r.json: invalid JSON: parse error at line 1, column 77: syntax error while parsing value "
-       "- invalid literal; last read: '\"real_time\": N'"},
+       "t5bench gate: {dir}/r.json: invalid JSON: NaN at line 1, column 77 is not a JSON number (write null or a "
+       "finite value)"},
       {"GateResultInfinity", result_text(inf_result), gate, 2,
-       "t5bench gate: {dir}/r.json: invalid JSON: parse error at line 1, column 79: syntax error while parsing value "
-       "- invalid number; expected digit after '-'; last read: '-I'"},
+       "t5bench gate: {dir}/r.json: invalid JSON: -Infinity at line 1, column 78 is not a JSON number (write null or "
+       "a finite value)"},
 
       // report --results.
       {"ReportResultMalformed", result_text(R"({"context": {"t5bench": )"), report, 1,
@@ -307,11 +307,11 @@ std::vector<BadInputCase> cases() {
        "t5bench report: {dir}/r.json: field 'configurations[0].statistics.end_to_end_ms.p50' must be a number, got "
        "\"110 ms\""},
       {"ReportResultNaN", result_text(nan_result), report, 1,
-       "t5bench report: {dir}/r.json: invalid JSON: parse error at line 1, column 77: syntax error while parsing "
-       "value - invalid literal; last read: '\"real_time\": N'"},
+       "t5bench report: {dir}/r.json: invalid JSON: NaN at line 1, column 77 is not a JSON number (write null or a "
+       "finite value)"},
       {"ReportResultInfinity", result_text(inf_result), report, 1,
-       "t5bench report: {dir}/r.json: invalid JSON: parse error at line 1, column 79: syntax error while parsing "
-       "value - invalid number; expected digit after '-'; last read: '-I'"},
+       "t5bench report: {dir}/r.json: invalid JSON: -Infinity at line 1, column 78 is not a JSON number (write null "
+       "or a finite value)"},
 
       // Resources: 4096 prompts decoded together for 4096 tokens each, on the tiny config widened to d_kv 1024:
       // about 1 TiB of KV cache, refused before any of it is allocated. (--synthetic flan-t5-base is refused the
