@@ -84,16 +84,25 @@ std::vector<std::string> configuration_names(const BenchResult& r) {
 
 void add_header(Document& doc, const ReportInputs& in) {
   const RunContext& c = !in.bench.empty() ? in.bench.front().context : in.accuracy.front().context;
-  std::vector<std::string> suites;
-  for (const BenchResult& r : in.bench) suites.push_back(suite_text(r.suite));
-  for (const AccuracyResult& r : in.accuracy)
-    suites.push_back(r.suite_name + ": accuracy, " + count(r.suite_cases, "case", "cases") + " against " + r.reference);
+  // A report of many results names each model and suite once.
+  std::vector<std::string> models, suites;
+  const auto add_once = [](std::vector<std::string>& list, const std::string& item) {
+    if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
+  };
+  for (const BenchResult& r : in.bench) {
+    add_once(models, r.context.model_name + ", " + r.context.weights + " weights");
+    add_once(suites, suite_text(r.suite));
+  }
+  for (const AccuracyResult& r : in.accuracy) {
+    add_once(models, r.context.model_name + ", " + r.context.weights + " weights");
+    add_once(suites, r.suite_name + ": accuracy, " + count(r.suite_cases, "case", "cases") + " against " + r.reference);
+  }
   Block facts;
   facts.kind = Block::kFacts;
   facts.facts = {{"Date", c.date},
                  {"Machine", machine_text(c)},
                  {"Commit", commit_text(c.git_commit, c.git_dirty) + ", t5bench " + c.version},
-                 {"Model", c.model_name + ", " + c.weights + " weights"},
+                 {"Model", join(models, "; ")},
                  {"Suite", join(suites, "; ")},
                  {"Threads", std::to_string(c.threads)}};
   doc.blocks.push_back(facts);
