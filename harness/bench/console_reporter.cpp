@@ -4,6 +4,21 @@
 
 namespace t5bench {
 
+namespace {
+
+// "58.2, 61.0": the probes in the order they ran, whose spread shows how busy the machine was.
+std::string probe_list(const t5::json& probes) {
+  std::string text;
+  char value[32];
+  for (const t5::json& probe : probes) {
+    std::snprintf(value, sizeof value, "%.1f", probe.get<double>());
+    text += (text.empty() ? "" : ", ") + std::string(value);
+  }
+  return text;
+}
+
+}  // namespace
+
 void print_bench_table(const t5::json& result, std::FILE* out) {
   const t5::json& own = result["context"]["t5bench"];
   const t5::json& suite = own["suite"];
@@ -16,9 +31,10 @@ void print_bench_table(const t5::json& result, std::FILE* out) {
                own["threads"].get<int>(), own["cpu_model"].get<std::string>().c_str(),
                own["blas"]["core"].get<std::string>().c_str());
   const t5::json& roofline = own["roofline"];
-  std::fprintf(out, "roofline: read %.1f GB/s -> decode floor %.2f ms/token; sgemm %.0f GFLOP/s -> encoder floor %.1f ms\n\n",
-               roofline["read_gb_per_s"].get<double>(), roofline["decode_floor_ms"].get<double>(),
-               roofline["sgemm_gflops"].get<double>(), roofline["encoder_floor_ms"].get<double>());
+  std::fprintf(out, "roofline: read %.1f GB/s (probes %s) -> decode floor %.2f ms/token; sgemm %.0f GFLOP/s -> encoder floor %.1f ms\n\n",
+               roofline["read_gb_per_s"].get<double>(), probe_list(roofline["read_gb_per_s_probes"]).c_str(),
+               roofline["decode_floor_ms"].get<double>(), roofline["sgemm_gflops"].get<double>(),
+               roofline["encoder_floor_ms"].get<double>());
   std::fprintf(out, "%-26s %9s %9s %9s %8s %9s %9s %9s %8s %7s %9s\n", "configuration", "P50 ms", "P90 ms",
                "mean ms", "stddev", "encoder", "decoder", "ms/token", "tok/s", "floor", "vs first");
   const t5::json& configurations = result["configurations"];

@@ -72,8 +72,10 @@ t5::json bench_result_json(const BenchInfo& info, const std::vector<Configuratio
   const double encoder_floor_ms =
       info.roofline.sgemm_gflops > 0 ? static_cast<double>(info.encoder_flops) / (info.roofline.sgemm_gflops * 1e6) : 0;
   own["roofline"] = {{"read_gb_per_s", info.roofline.read_gb_per_s},
+                     {"read_gb_per_s_probes", info.roofline.read_gb_per_s_probes},
                      {"probe_bytes", info.roofline.probe_bytes},
                      {"sgemm_gflops", info.roofline.sgemm_gflops},
+                     {"sgemm_gflops_probes", info.roofline.sgemm_gflops_probes},
                      {"decode_step_weight_bytes", info.decode_step_weight_bytes},
                      {"decode_floor_ms", floor_ms},
                      {"encoder_flops", info.encoder_flops},

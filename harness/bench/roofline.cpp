@@ -42,8 +42,6 @@ double best_seconds(int passes, F&& body) {
   return best;
 }
 
-}  // namespace
-
 double measure_read_bandwidth(t5::ThreadPool& pool, size_t bytes, int passes) {
   const size_t n = bytes / sizeof(float) / 1024 * 1024;
   t5::AlignedBuffer<float> buffer(n);
@@ -77,6 +75,16 @@ double measure_sgemm_gflops(t5::ThreadPool& pool, int m, int n, int k, int passe
     });
   });
   return 2.0 * m * n * k / seconds / 1e9;
+}
+
+}  // namespace
+
+void probe_roofline(Roofline& roofline, t5::ThreadPool& pool, int m, int n, int k) {
+  constexpr int kPasses = 5;
+  roofline.read_gb_per_s_probes.push_back(measure_read_bandwidth(pool, roofline.probe_bytes, kPasses));
+  roofline.sgemm_gflops_probes.push_back(measure_sgemm_gflops(pool, m, n, k, kPasses));
+  roofline.read_gb_per_s = *std::max_element(roofline.read_gb_per_s_probes.begin(), roofline.read_gb_per_s_probes.end());
+  roofline.sgemm_gflops = *std::max_element(roofline.sgemm_gflops_probes.begin(), roofline.sgemm_gflops_probes.end());
 }
 
 }  // namespace t5bench

@@ -68,14 +68,14 @@ int run_bench(const std::vector<std::string>& argv) {
                        4 * length * length * static_cast<unsigned long long>(c.inner_dim()) * c.num_layers +
                        2 * length * 2ull * c.inner_dim() * c.d_model * c.num_decoder_layers;  // cross K/V, once
   info.roofline.probe_bytes = 512ull << 20;
-  info.roofline.read_gb_per_s = measure_read_bandwidth(engine.pool(), info.roofline.probe_bytes, 5);
-  info.roofline.sgemm_gflops = measure_sgemm_gflops(engine.pool(), suite.input_tokens, 2 * c.d_ff, c.d_model, 5);
+  probe_roofline(info.roofline, engine.pool(), suite.input_tokens, 2 * c.d_ff, c.d_model);
 
   ProgressBar progress;
   const std::vector<ConfigurationRuns> results = run_interleaved(
       engine, *model, suite, configurations,
       [&](int done, int total, const std::string& name, bool warmup) { progress.update(done, total, name, warmup); });
   progress.finish();
+  probe_roofline(info.roofline, engine.pool(), suite.input_tokens, 2 * c.d_ff, c.d_model);
 
   const t5::json result = bench_result_json(info, results);
   write_file_atomically(out_path, result.dump(2) + "\n");

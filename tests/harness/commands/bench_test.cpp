@@ -2,10 +2,12 @@
 // the terminal table, its errors, and what an interrupted run leaves behind.
 
 #include <gtest/gtest.h>
+
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <thread>
@@ -67,6 +69,19 @@ TEST_F(BenchCommand, WritesGoogleBenchmarkJson) {
   EXPECT_EQ(context["load_avg"].size(), 3u);
   EXPECT_EQ(context["t5bench"]["schema_version"], 1);
   EXPECT_EQ(context["t5bench"]["suite"]["name"], "tiny");
+  // The roofline probes ran before and after the runs; the ceilings are the better of each pair.
+  const t5::json& roofline = context["t5bench"]["roofline"];
+  for (const char* probes : {"read_gb_per_s_probes", "sgemm_gflops_probes"}) {
+    ASSERT_EQ(roofline[probes].size(), 2u) << probes;
+    EXPECT_GT(roofline[probes][0].get<double>(), 0) << probes;
+    EXPECT_GT(roofline[probes][1].get<double>(), 0) << probes;
+  }
+  EXPECT_DOUBLE_EQ(roofline["read_gb_per_s"].get<double>(),
+                   std::max(roofline["read_gb_per_s_probes"][0].get<double>(), roofline["read_gb_per_s_probes"][1].get<double>()));
+  EXPECT_DOUBLE_EQ(roofline["sgemm_gflops"].get<double>(),
+                   std::max(roofline["sgemm_gflops_probes"][0].get<double>(), roofline["sgemm_gflops_probes"][1].get<double>()));
+  EXPECT_DOUBLE_EQ(roofline["decode_floor_ms"].get<double>(),
+                   roofline["decode_step_weight_bytes"].get<double>() / (roofline["read_gb_per_s"].get<double>() * 1e6));
 
   const std::set<std::string> aggregates{"mean", "median", "stddev", "cv", "p90", "p99", "min", "max"};
   std::map<std::string, int> iterations, aggregate_entries;
