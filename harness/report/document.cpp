@@ -360,7 +360,8 @@ void add_history(Document& doc, const BenchResult& current, const std::vector<Be
 }
 
 void add_bench(Document& doc, const BenchResult& r, const ReportInputs& in, const std::string& id) {
-  doc.blocks.push_back(heading(2, "Benchmark: suite " + r.suite.name));
+  doc.blocks.push_back(
+      heading(2, "Benchmark: suite " + r.suite.name + ", " + r.context.model_name + ", " + r.context.weights + " weights"));
   doc.blocks.push_back(paragraph(r.suite.description + ". Result " + r.path + ", measured " + r.context.date +
                                  " at commit " + commit_text(r.context.git_commit, r.context.git_dirty) + "."));
   add_method(doc, r);
@@ -388,7 +389,7 @@ std::vector<std::string> accuracy_row(const std::string& name, const AccuracyFig
 }
 
 void add_accuracy(Document& doc, const AccuracyResult& r) {
-  doc.blocks.push_back(heading(2, "Accuracy: suite " + r.suite_name));
+  doc.blocks.push_back(heading(2, "Accuracy: suite " + r.suite_name + ", " + r.context.model_name + ", " + r.precision + " weights"));
   doc.blocks.push_back(paragraph(
       count(r.suite_cases, "case", "cases") + " of " + r.suite_path + " compared with " + r.reference +
       "; configuration " + r.configuration + " (switches: " + switches_text(r.switches) + "), " + r.precision + " weights, model " +

@@ -78,7 +78,7 @@ TEST(ReportMarkdown, NotesArePrintedVerbatimBesideTheirRows) {
 
 TEST(ReportMarkdown, AccuracyTablesPerTaskAndOverall) {
   const std::string md = markdown_of(fixture_inputs({"accuracy.json"}));
-  expect_line(md, "## Accuracy: suite synth-tasks");
+  expect_line(md, "## Accuracy: suite synth-tasks, fixture-t5, f32 weights");
   EXPECT_NE(md.find("10 cases of ../shared/reference/synth.json compared with transformers 4.46 f32; configuration "
                     "optimized (switches: fused_attention, preallocated_kv), f32 weights"),
             std::string::npos);
@@ -142,7 +142,7 @@ TEST(ReportHtml, OnePageWithEveryChartAndNothingExternal) {
   EXPECT_EQ(count_of(html, "<title"), 7u);              // the page's and one per chart
   EXPECT_EQ(count_of(html, "<desc"), 6u);
   EXPECT_NE(html.find("<td class=\"num\">110.0</td>"), std::string::npos);
-  EXPECT_NE(html.find("<h2>Accuracy: suite synth-tasks</h2>"), std::string::npos);
+  EXPECT_NE(html.find("<h2>Accuracy: suite synth-tasks, fixture-t5, f32 weights</h2>"), std::string::npos);
   // Self-contained: no scripts, no stylesheets or images from elsewhere.
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(count_of(html, "src="), 0u);

@@ -26,8 +26,8 @@ TEST(ReportCommand, WritesMarkdownAndHtml) {
   EXPECT_EQ(r.err, "");
   const std::string md = t5test::read_file(out + ".md");
   EXPECT_EQ(md.rfind("# Release 0.2.0\n\nCharts: [fixture.html](fixture.html)\n", 0), 0u);
-  EXPECT_NE(md.find("## Benchmark: suite fixture"), std::string::npos);
-  EXPECT_NE(md.find("## Accuracy: suite synth-tasks"), std::string::npos);
+  EXPECT_NE(md.find("## Benchmark: suite fixture, fixture-t5, f32 weights\n"), std::string::npos);
+  EXPECT_NE(md.find("## Accuracy: suite synth-tasks, fixture-t5, f32 weights\n"), std::string::npos);
   const std::string html = t5test::read_file(out + ".html");
   EXPECT_EQ(t5test::markup_problem(html, {"meta", "link"}), "");
   EXPECT_EQ(t5test::count_of(html, "<svg "), 6u);
