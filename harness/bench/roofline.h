@@ -23,5 +23,4 @@ struct Roofline {
 // and keeps the best of every probe so far.
 void probe_roofline(Roofline& roofline, t5::ThreadPool& pool, int m, int n, int k);
 
-
 }  // namespace t5bench

@@ -66,6 +66,9 @@ std::string machine_text(const RunContext& c) {
          c.machine_class + "; OpenBLAS " + c.blas_core + " kernels";
 }
 
+// "t5-synth-tasks, bf16 weights": the model and the type its weights were computed in.
+std::string model_text(const RunContext& c) { return c.model_name + ", " + c.weights + " weights"; }
+
 std::string suite_text(const BenchSuiteInfo& s) {
   return s.name + ": " + std::to_string(s.input_tokens) + " input → " + std::to_string(s.output_tokens) +
          " output tokens, batch " + std::to_string(s.batch) + ", " + count(s.requests, "request", "requests") +
@@ -90,11 +93,11 @@ void add_header(Document& doc, const ReportInputs& in) {
     if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
   };
   for (const BenchResult& r : in.bench) {
-    add_once(models, r.context.model_name + ", " + r.context.weights + " weights");
+    add_once(models, model_text(r.context));
     add_once(suites, suite_text(r.suite));
   }
   for (const AccuracyResult& r : in.accuracy) {
-    add_once(models, r.context.model_name + ", " + r.context.weights + " weights");
+    add_once(models, model_text(r.context));
     add_once(suites, r.suite_name + ": accuracy, " + count(r.suite_cases, "case", "cases") + " against " + r.reference);
   }
   Block facts;
@@ -360,8 +363,7 @@ void add_history(Document& doc, const BenchResult& current, const std::vector<Be
 }
 
 void add_bench(Document& doc, const BenchResult& r, const ReportInputs& in, const std::string& id) {
-  doc.blocks.push_back(
-      heading(2, "Benchmark: suite " + r.suite.name + ", " + r.context.model_name + ", " + r.context.weights + " weights"));
+  doc.blocks.push_back(heading(2, "Benchmark: suite " + r.suite.name + ", " + model_text(r.context)));
   doc.blocks.push_back(paragraph(r.suite.description + ". Result " + r.path + ", measured " + r.context.date +
                                  " at commit " + commit_text(r.context.git_commit, r.context.git_dirty) + "."));
   add_method(doc, r);
@@ -389,7 +391,7 @@ std::vector<std::string> accuracy_row(const std::string& name, const AccuracyFig
 }
 
 void add_accuracy(Document& doc, const AccuracyResult& r) {
-  doc.blocks.push_back(heading(2, "Accuracy: suite " + r.suite_name + ", " + r.context.model_name + ", " + r.precision + " weights"));
+  doc.blocks.push_back(heading(2, "Accuracy: suite " + r.suite_name + ", " + model_text(r.context)));
   doc.blocks.push_back(paragraph(
       count(r.suite_cases, "case", "cases") + " of " + r.suite_path + " compared with " + r.reference +
       "; configuration " + r.configuration + " (switches: " + switches_text(r.switches) + "), " + r.precision + " weights, model " +

@@ -26,6 +26,14 @@ bool use_blocked_gemm(const Exec& exec, Phase phase) {
   return phase == Phase::Encode && exec.switches.blocked_gemm && blocked_gemm_available();
 }
 
+// Splits a product our GEMM takes into blocks of kEncodeRowBlock activation rows, product(first_row, rows)
+// each; false (and nothing run) when the product is short enough or not ours.
+bool run_in_row_blocks(const Exec& exec, Phase phase, int m, const std::function<void(int, int)>& product) {
+  if (!use_blocked_gemm(exec, phase) || m <= kEncodeRowBlock) return false;
+  for (int r0 = 0; r0 < m; r0 += kEncodeRowBlock) product(r0, std::min(kEncodeRowBlock, m - r0));
+  return true;
+}
+
 // The activations of one many-row product, packed once for our GEMM (per submitting thread).
 const PackedActivations& pack(Exec& exec, const float* in, int ld_in, int m, int k, WeightType type) {
   thread_local PackedActivations buffer;
@@ -62,12 +70,11 @@ void split_rows(Exec& exec, Phase phase, int rows, const std::function<void(int,
 
 void linear(Exec& exec, Phase phase, const float* in, int ld_in, int m, const WeightMatrix& w, float* out, int ld_out,
             bool accumulate) {
-  if (use_blocked_gemm(exec, phase) && m > kEncodeRowBlock) {
-    for (int r0 = 0; r0 < m; r0 += kEncodeRowBlock)
-      linear(exec, phase, in + static_cast<long>(r0) * ld_in, ld_in, std::min(kEncodeRowBlock, m - r0), w,
-             out + static_cast<long>(r0) * ld_out, ld_out, accumulate);
-    return;
-  }
+  const bool blocked = run_in_row_blocks(exec, phase, m, [&](int r0, int rows) {
+    linear(exec, phase, in + static_cast<long>(r0) * ld_in, ld_in, rows, w, out + static_cast<long>(r0) * ld_out,
+           ld_out, accumulate);
+  });
+  if (blocked) return;
   const PackedActivations* packed = use_blocked_gemm(exec, phase) ? &pack(exec, in, ld_in, m, w.cols, w.type) : nullptr;
   split_rows(exec, phase, w.rows, [&](int begin, int end) {
     product_rows(exec, phase, in, ld_in, m, packed, w, begin, end, out, ld_out, accumulate);
@@ -89,13 +96,12 @@ void linear_parts(Exec& exec, Phase phase, const float* in, int ld_in, int m, co
 void feed_forward_in(Exec& exec, Phase phase, const float* in, int m, const WeightMatrix& w_in, bool gated,
                      Activation act, float* scratch, float* out) {
   const int cols = w_in.cols;
-  if (use_blocked_gemm(exec, phase) && m > kEncodeRowBlock) {
-    const int out_cols = gated ? w_in.rows / 2 : w_in.rows;
-    for (int r0 = 0; r0 < m; r0 += kEncodeRowBlock)
-      feed_forward_in(exec, phase, in + static_cast<long>(r0) * cols, std::min(kEncodeRowBlock, m - r0), w_in, gated,
-                      act, scratch, out + static_cast<long>(r0) * out_cols);
-    return;
-  }
+  const int out_cols = gated ? w_in.rows / 2 : w_in.rows;
+  const bool blocked = run_in_row_blocks(exec, phase, m, [&](int r0, int rows) {
+    feed_forward_in(exec, phase, in + static_cast<long>(r0) * cols, rows, w_in, gated, act, scratch,
+                    out + static_cast<long>(r0) * out_cols);
+  });
+  if (blocked) return;
   if (!gated) {
     linear(exec, phase, in, cols, m, w_in, out, w_in.rows, false);
     exec.pool.parallel_for(m, 1, 1, [&](int begin, int end) {
