@@ -135,6 +135,78 @@ void ThreadPool::parallel_for(int total, int grain, int chunks_per_thread,
   });
 }
 
+namespace {
+
+// A thread's share of units, [front, back) in one word: its owner takes from the front and others from
+// the back, each with one compare-and-swap.
+class Share {
+ public:
+  void assign(uint32_t front, uint32_t back) { range_.store(pack(front, back), std::memory_order_relaxed); }
+  // Takes 1/`divisor` of what is left (at least one unit) from the front; false when none is left.
+  bool take_front(uint32_t divisor, uint32_t& begin, uint32_t& end) {
+    uint64_t range = range_.load(std::memory_order_relaxed);
+    for (;;) {
+      const uint32_t front = first(range), back = last(range);
+      if (front >= back) return false;
+      const uint32_t taken = std::max(1u, (back - front) / divisor);
+      if (range_.compare_exchange_weak(range, pack(front + taken, back), std::memory_order_relaxed)) {
+        begin = front;
+        end = front + taken;
+        return true;
+      }
+    }
+  }
+  // Takes the back half (rounded up) of what is left; false when none is left.
+  bool take_back_half(uint32_t& begin, uint32_t& end) {
+    uint64_t range = range_.load(std::memory_order_relaxed);
+    for (;;) {
+      const uint32_t front = first(range), back = last(range);
+      if (front >= back) return false;
+      const uint32_t taken = (back - front + 1) / 2;
+      if (range_.compare_exchange_weak(range, pack(front, back - taken), std::memory_order_relaxed)) {
+        begin = back - taken;
+        end = back;
+        return true;
+      }
+    }
+  }
+
+ private:
+  static uint64_t pack(uint32_t front, uint32_t back) { return (static_cast<uint64_t>(front) << 32) | back; }
+  static uint32_t first(uint64_t range) { return static_cast<uint32_t>(range >> 32); }
+  static uint32_t last(uint64_t range) { return static_cast<uint32_t>(range); }
+  std::atomic<uint64_t> range_{0};
+};
+
+// Shares live on the submitter's stack so the decode loop stays allocation-free; a pool of more threads
+// uses this many of them for one product.
+constexpr int kMaxShares = 64;
+// The owner takes this fraction of its share's remainder at a time: long runs while much is left, small
+// pieces near the end where a helper may be about to take the rest.
+constexpr uint32_t kOwnerTakesOneIn = 4;
+
+}  // namespace
+
+void ThreadPool::parallel_for_balanced(int total, int grain, const std::function<void(int, int)>& body) {
+  if (total <= 0) return;
+  grain = std::max(1, grain);
+  const uint32_t units = static_cast<uint32_t>((total + grain - 1) / grain);
+  const int shares = static_cast<int>(std::min(units, static_cast<uint32_t>(std::min(num_threads(), kMaxShares))));
+  Share share[kMaxShares];
+  for (int t = 0; t < shares; ++t)
+    share[t].assign(static_cast<uint32_t>(static_cast<uint64_t>(units) * t / shares),
+                    static_cast<uint32_t>(static_cast<uint64_t>(units) * (t + 1) / shares));
+  auto run_units = [&](uint32_t begin, uint32_t end) {
+    body(static_cast<int>(begin) * grain, std::min(total, static_cast<int>(end) * grain));
+  };
+  run(shares, [&](int t) {
+    uint32_t begin, end;
+    while (share[t].take_front(kOwnerTakesOneIn, begin, end)) run_units(begin, end);
+    for (int other = 1; other < shares; ++other)
+      while (share[(t + other) % shares].take_back_half(begin, end)) run_units(begin, end);
+  });
+}
+
 std::vector<int> ThreadPool::set_pinning(const Topology& topology, bool pinned) {
   std::vector<int> cores;
   topology.bind_current_thread(pinned ? 0 : -1);

@@ -34,6 +34,12 @@ class ThreadPool {
   // (but the last), and runs body(begin, end) for each.
   void parallel_for(int total, int grain, int chunks_per_thread, const std::function<void(int, int)>& body);
 
+  // Splits [0, total) into one contiguous share per thread (multiples of `grain`, but the last); each
+  // thread runs body over its own share front to back, then takes the back half of what is left of
+  // another share until none is left. Each thread streams one long range, yet one that falls behind
+  // (a busy core on a shared host) is helped at the end instead of waited for.
+  void parallel_for_balanced(int total, int grain, const std::function<void(int, int)>& body);
+
   // Pins worker i to core i + 1 and the calling thread to core 0 (one per physical core), or unpins
   // all of them. Returns the cores used, one per thread (the caller first); empty when unpinned.
   std::vector<int> set_pinning(const Topology& topology, bool pinned);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -31,6 +32,36 @@ TEST(ThreadPool, ParallelForCoversTheRangeInGrainMultiples) {
   });
   EXPECT_EQ(misaligned.load(), 0);
   for (int i = 0; i < total; ++i) ASSERT_EQ(hits[static_cast<size_t>(i)].load(), 1) << i;
+}
+
+TEST(ThreadPool, BalancedParallelForCoversTheRangeOnceInGrainMultiples) {
+  for (int threads : {1, 2, 3, 4}) {
+    t5::ThreadPool pool(threads);
+    for (int total : {1, 7, 8, 1003, 32128}) {
+      const int grain = 8;
+      std::vector<std::atomic<int>> hits(static_cast<size_t>(total));
+      std::atomic<int> misaligned{0};
+      pool.parallel_for_balanced(total, grain, [&](int begin, int end) {
+        if (begin >= end || begin % grain != 0 || (end % grain != 0 && end != total)) misaligned.fetch_add(1);
+        for (int i = begin; i < end; ++i) hits[static_cast<size_t>(i)].fetch_add(1);
+      });
+      EXPECT_EQ(misaligned.load(), 0) << threads << " threads, total " << total;
+      for (int i = 0; i < total; ++i)
+        ASSERT_EQ(hits[static_cast<size_t>(i)].load(), 1) << threads << " threads, total " << total << ", index " << i;
+    }
+  }
+}
+
+TEST(ThreadPool, BalancedParallelForFinishesAStalledShareOnAnotherThread) {
+  t5::ThreadPool pool(2);
+  const int total = 1024, grain = 8;
+  std::vector<std::thread::id> ran_by(static_cast<size_t>(total));
+  pool.parallel_for_balanced(total, grain, [&](int begin, int end) {
+    if (begin == 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the first share's owner stalls
+    for (int i = begin; i < end; ++i) ran_by[static_cast<size_t>(i)] = std::this_thread::get_id();
+  });
+  // The first share is [0, 512): its owner took only its first piece before stalling.
+  EXPECT_NE(ran_by[0], ran_by[511]);
 }
 
 TEST(ThreadPool, SeveralSubmittersShareTheWorkers) {
