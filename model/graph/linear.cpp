@@ -12,10 +12,11 @@ namespace t5 {
 namespace {
 
 // Weight rows per task: the GEMMs want long slices in whole tiles (12 columns for ours, 16 for sgemm);
-// the GEMV kernel streams blocks of eight rows at most. A decode product goes one contiguous share per
-// thread, which keeps each thread's prefetch running longest (two slices per thread cost bf16 base ~10%),
-// and a thread that finishes early takes over the end of a slower one's share (parallel_for_balanced:
-// base fp32, 8 -> 64 tokens, decoder median 649 ms vs 715 with fixed halves, four interleaved pairs).
+// the GEMV kernel streams blocks of eight rows at most. A product goes one contiguous share per thread,
+// which keeps each thread's prefetch running longest (two slices per thread cost bf16 base decode ~10%),
+// and a thread that finishes early takes over the end of a slower one's share (parallel_for_balanced) --
+// on this shared host one core often runs slower: base fp32 8 -> 64 tokens, decoder median 649 ms vs
+// 715 with fixed halves (four interleaved pairs); base bf16 128-token encoder 104-116 ms vs 115-119.
 constexpr int kEncodeGrain = 48;
 constexpr int kDecodeGrain = 8;
 // Our GEMM streams every packed panel past each cached block of weights: past a few hundred rows (a
@@ -61,10 +62,7 @@ void product_rows(const Exec& exec, Phase phase, const float* in, int ld_in, int
 }
 
 void split_rows(Exec& exec, Phase phase, int rows, const std::function<void(int, int)>& body) {
-  if (phase == Phase::Encode)
-    exec.pool.parallel_for(rows, kEncodeGrain, 1, body);
-  else
-    exec.pool.parallel_for_balanced(rows, kDecodeGrain, body);
+  exec.pool.parallel_for_balanced(rows, phase == Phase::Encode ? kEncodeGrain : kDecodeGrain, body);
 }
 
 }  // namespace
