@@ -304,14 +304,15 @@ void add_roofline(Document& doc, const BenchResult& r, const std::string& id) {
                                    bar_chart(bars)));
 }
 
-// Earlier releases of the same suite, and this result as the latest point.
+// Earlier releases of the same suite, model and weights, and this result as the latest point.
 void add_history(Document& doc, const BenchResult& current, const std::vector<BenchResult>& history,
                  const std::string& id) {
   std::vector<const BenchResult*> releases;
   for (const BenchResult& h : history) {
     // The same run copied into the history directory would appear twice.
     const bool is_current = h.context.date == current.context.date && h.context.git_commit == current.context.git_commit;
-    if (h.suite.name == current.suite.name && !is_current) releases.push_back(&h);
+    const bool comparable = h.suite.name == current.suite.name && model_text(h.context) == model_text(current.context);
+    if (comparable && !is_current) releases.push_back(&h);
   }
   if (releases.empty()) return;
   releases.push_back(&current);

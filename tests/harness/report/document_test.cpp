@@ -100,7 +100,7 @@ TEST(ReportMarkdown, RatesJustBelowOneAreNotRoundedToAHundredPercent) {
   EXPECT_NE(markdown_of(in).find("| 99.997% |"), std::string::npos);
 }
 
-TEST(ReportMarkdown, HistoryListsEarlierReleasesOfTheSameSuiteThenThisResult) {
+TEST(ReportMarkdown, HistoryListsEarlierReleasesOfTheSameSuiteAndModelThenThisResult) {
   ReportInputs in = fixture_inputs({"bench.json"});
   BenchResult old = in.bench[0];
   old.path = "old.json";
@@ -112,7 +112,13 @@ TEST(ReportMarkdown, HistoryListsEarlierReleasesOfTheSameSuiteThenThisResult) {
   BenchResult other_suite = in.bench[0];
   other_suite.suite.name = "long";
   other_suite.context.date = "2026-01-06T10:00:00+00:00";
-  in.history = {old, other_suite, in.bench[0]};  // the current result itself is not repeated
+  BenchResult other_weights = old;
+  other_weights.context.weights = "bf16";
+  other_weights.context.date = "2026-01-07T10:00:00+00:00";
+  BenchResult other_model = old;
+  other_model.context.model_name = "synthetic:flan-t5-small";
+  other_model.context.date = "2026-01-08T10:00:00+00:00";
+  in.history = {old, other_suite, other_weights, other_model, in.bench[0]};  // the current result itself is not repeated
   const Document doc = build_report(in, "t");
   const std::string md = render_markdown(doc, "t.html");
   expect_line(md, "### History");
