@@ -23,11 +23,27 @@ struct Row {
   const float* group_scales;
 };
 
+// A decode step streams every weight once, so it is bound by how many DRAM reads are in flight: rows are
+// read a block at a time, each asking for its bytes a fixed distance ahead. fp32 rows (3 KiB at
+// flan-t5-base) read best eight at a time 32 KiB ahead, narrower bf16/int8 rows four at a time 16 KiB
+// ahead (interleaved `t5bench bench` runs, base, 8 -> 64 tokens: fp32 9.9 ms/token vs 10.2 with the
+// narrow shape and 11.1 with eight rows 16 KiB ahead; bf16 5.8 vs 6.3 with the fp32 shape).
+template <typename T>
+struct StreamShape {
+  static constexpr int rows = 4;
+  static constexpr size_t prefetch_bytes = 16 << 10;
+};
+template <>
+struct StreamShape<float> {
+  static constexpr int rows = 8;
+  static constexpr size_t prefetch_bytes = 32 << 10;
+};
+
 #if defined(__AVX512F__)
 
 // 16 weights of a row at column k widened to fp32 (int8 scaled by its group); the _masked forms read
 // only the `mask` lanes of a row's last, partial chunk. The main loop uses the plain loads: masked ones
-// there cost ~10 % of decode bandwidth.
+// there cost 10-15 % of the streaming rate (a standalone two-thread run over a base decode step's products).
 inline __m512 load_weights(const Row<float>& row, int k) { return _mm512_loadu_ps(row.values + k); }
 inline __m512 load_weights(const Row<uint16_t>& row, int k) {
   const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row.values + k));
@@ -48,22 +64,6 @@ inline __m512 load_weights_masked(const Row<int8_t>& row, int k, __mmask16 mask)
   const __m128i q = _mm_maskz_loadu_epi8(mask, row.values + k);
   return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(q)), _mm512_set1_ps(row.group_scales[k / kInt8Group]));
 }
-
-// A decode step streams every weight once, so it is bound by how many DRAM reads are in flight: rows are
-// read a block at a time, each asking for its bytes a fixed distance ahead. fp32 rows (3 KiB at
-// flan-t5-base) read best eight at a time 32 KiB ahead, narrower bf16/int8 rows four at a time 16 KiB
-// ahead (interleaved `t5bench bench` runs, base, 8 -> 64 tokens: fp32 9.9 ms/token vs 10.2 with the
-// narrow shape and 11.1 with eight rows 16 KiB ahead; bf16 5.8 vs 6.3 with the fp32 shape).
-template <typename T>
-struct StreamShape {
-  static constexpr int rows = 4;
-  static constexpr size_t prefetch_bytes = 16 << 10;
-};
-template <>
-struct StreamShape<float> {
-  static constexpr int rows = 8;
-  static constexpr size_t prefetch_bytes = 32 << 10;
-};
 
 template <typename T>
 inline void prefetch_ahead(const Row<T>& row, int k) {
