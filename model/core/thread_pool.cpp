@@ -137,18 +137,22 @@ void ThreadPool::parallel_for(int total, int grain, int chunks_per_thread,
 
 namespace {
 
+// The owner takes this fraction of its share's remainder at a time: long runs while much is left, small
+// pieces near the end where a helper may be about to take the rest.
+constexpr uint32_t kOwnerTakesOneIn = 4;
+
 // A thread's share of units, [front, back) in one word: its owner takes from the front and others from
 // the back, each with one compare-and-swap.
 class Share {
  public:
   void assign(uint32_t front, uint32_t back) { range_.store(pack(front, back), std::memory_order_relaxed); }
-  // Takes 1/`divisor` of what is left (at least one unit) from the front; false when none is left.
-  bool take_front(uint32_t divisor, uint32_t& begin, uint32_t& end) {
+  // Takes 1/kOwnerTakesOneIn of what is left (at least one unit) from the front; false when none is left.
+  bool take_front(uint32_t& begin, uint32_t& end) {
     uint64_t range = range_.load(std::memory_order_relaxed);
     for (;;) {
       const uint32_t front = first(range), back = last(range);
       if (front >= back) return false;
-      const uint32_t taken = std::max(1u, (back - front) / divisor);
+      const uint32_t taken = std::max(1u, (back - front) / kOwnerTakesOneIn);
       if (range_.compare_exchange_weak(range, pack(front + taken, back), std::memory_order_relaxed)) {
         begin = front;
         end = front + taken;
@@ -181,10 +185,6 @@ class Share {
 // Shares live on the submitter's stack so the decode loop stays allocation-free; a pool of more threads
 // uses this many of them for one product.
 constexpr int kMaxShares = 64;
-// The owner takes this fraction of its share's remainder at a time: long runs while much is left, small
-// pieces near the end where a helper may be about to take the rest.
-constexpr uint32_t kOwnerTakesOneIn = 4;
-
 }  // namespace
 
 void ThreadPool::parallel_for_balanced(int total, int grain, const std::function<void(int, int)>& body) {
@@ -201,7 +201,7 @@ void ThreadPool::parallel_for_balanced(int total, int grain, const std::function
   };
   run(shares, [&](int t) {
     uint32_t begin, end;
-    while (share[t].take_front(kOwnerTakesOneIn, begin, end)) run_units(begin, end);
+    while (share[t].take_front(begin, end)) run_units(begin, end);
     for (int other = 1; other < shares; ++other)
       while (share[(t + other) % shares].take_back_half(begin, end)) run_units(begin, end);
   });

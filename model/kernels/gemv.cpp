@@ -44,25 +44,25 @@ struct StreamShape<float> {
 // 16 weights of a row at column k widened to fp32 (int8 scaled by its group); the _masked forms read
 // only the `mask` lanes of a row's last, partial chunk. The main loop uses the plain loads: masked ones
 // there cost 10-15 % of the streaming rate (a standalone two-thread run over a base decode step's products).
+inline __m512 widen_bf16(__m256i h) { return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16)); }
+inline __m512 widen_int8(__m128i q, const Row<int8_t>& row, int k) {
+  return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(q)), _mm512_set1_ps(row.group_scales[k / kInt8Group]));
+}
 inline __m512 load_weights(const Row<float>& row, int k) { return _mm512_loadu_ps(row.values + k); }
 inline __m512 load_weights(const Row<uint16_t>& row, int k) {
-  const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row.values + k));
-  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+  return widen_bf16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(row.values + k)));
 }
 inline __m512 load_weights(const Row<int8_t>& row, int k) {
-  const __m128i q = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row.values + k));
-  return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(q)), _mm512_set1_ps(row.group_scales[k / kInt8Group]));
+  return widen_int8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row.values + k)), row, k);
 }
 inline __m512 load_weights_masked(const Row<float>& row, int k, __mmask16 mask) {
   return _mm512_maskz_loadu_ps(mask, row.values + k);
 }
 inline __m512 load_weights_masked(const Row<uint16_t>& row, int k, __mmask16 mask) {
-  const __m256i h = _mm256_maskz_loadu_epi16(mask, row.values + k);
-  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+  return widen_bf16(_mm256_maskz_loadu_epi16(mask, row.values + k));
 }
 inline __m512 load_weights_masked(const Row<int8_t>& row, int k, __mmask16 mask) {
-  const __m128i q = _mm_maskz_loadu_epi8(mask, row.values + k);
-  return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(q)), _mm512_set1_ps(row.group_scales[k / kInt8Group]));
+  return widen_int8(_mm_maskz_loadu_epi8(mask, row.values + k), row, k);
 }
 
 template <typename T>
