@@ -74,25 +74,22 @@ void tile_f32(const float* panel, const float* w, size_t ld_w, int k0, int k1, f
 }
 
 #if defined(__AVX512BF16__)
-// Pairs of k: a panel row holds (a[r][2p], a[r][2p+1]) and the weight pair w[n][2p..2p+1] is broadcast as
-// one 32-bit lane pattern; vdpbf16ps adds both products into fp32, once for the activations' high bf16
-// part and once for the remainder.
+// Pairs of k: a panel row holds (a[r][2p], a[r][2p+1]) in bf16 and the weight pair w[n][2p..2p+1] is
+// broadcast as one 32-bit lane pattern; vdpbf16ps adds both products into fp32.
 template <int C>
-void tile_bf16(const uint16_t* hi, const uint16_t* lo, const uint16_t* w, size_t ld_w, int k0, int k1,
-               float (&tile)[kColumns][kRows]) {
+void tile_bf16(const uint16_t* panel, const uint16_t* w, size_t ld_w, int k0, int k1, float (&tile)[kColumns][kRows]) {
   __m512 top[C], bottom[C];
   for (int j = 0; j < C; ++j) top[j] = bottom[j] = _mm512_setzero_ps();
   for (int kk = k0; kk < k1; kk += 2) {
     const size_t at = static_cast<size_t>(kk) * kRows;  // 32 rows x 2 values per pair step
-    const __m512bh hi0 = (__m512bh)_mm512_load_si512(hi + at), hi1 = (__m512bh)_mm512_load_si512(hi + at + 32);
-    const __m512bh lo0 = (__m512bh)_mm512_load_si512(lo + at), lo1 = (__m512bh)_mm512_load_si512(lo + at + 32);
+    const __m512bh a0 = (__m512bh)_mm512_load_si512(panel + at), a1 = (__m512bh)_mm512_load_si512(panel + at + 32);
 #pragma GCC unroll 12
     for (int j = 0; j < C; ++j) {
       int32_t pair;
       std::memcpy(&pair, w + j * ld_w + kk, sizeof pair);
       const __m512bh b = (__m512bh)_mm512_set1_epi32(pair);
-      top[j] = _mm512_dpbf16_ps(_mm512_dpbf16_ps(top[j], hi0, b), lo0, b);
-      bottom[j] = _mm512_dpbf16_ps(_mm512_dpbf16_ps(bottom[j], hi1, b), lo1, b);
+      top[j] = _mm512_dpbf16_ps(top[j], a0, b);
+      bottom[j] = _mm512_dpbf16_ps(bottom[j], a1, b);
     }
   }
   finish_block(top, bottom, k0 == 0, tile);
@@ -130,7 +127,7 @@ void PackedActivations::prepare(int m, int k, WeightType type) {
   (void)type;
 #endif
   const size_t size = static_cast<size_t>(panels()) * k * kRows;
-  if (bf16_pairs_ && hi_.size() < size) hi_.resize(size), lo_.resize(size);
+  if (bf16_pairs_ && bf16_.size() < size) bf16_.resize(size);
   if (!bf16_pairs_ && f32_.size() < size) f32_.resize(size);
 }
 
@@ -146,10 +143,9 @@ void PackedActivations::pack_panel(const float* in, int ld_in, int panel) {
     return;
   }
 #if defined(__AVX512BF16__)
-  // Each row's values split into a bf16 high part and the bf16 rounding of what it left, 16 k at a time;
-  // consecutive k pair up as one 32-bit lane, which is where the pair goes in the panel.
-  uint32_t* hi = reinterpret_cast<uint32_t*>(hi_.data() + static_cast<size_t>(panel) * k * kRows);
-  uint32_t* lo = reinterpret_cast<uint32_t*>(lo_.data() + static_cast<size_t>(panel) * k * kRows);
+  // Each row's values rounded to bf16, 16 k at a time; consecutive k pair up as one 32-bit lane, which
+  // is where the pair goes in the panel.
+  uint32_t* pairs = reinterpret_cast<uint32_t*>(bf16_.data() + static_cast<size_t>(panel) * k * kRows);
   for (int r = 0; r < kRows; ++r) {
     const int row = panel * kRows + r;
     const float* src = in + static_cast<size_t>(row) * ld_in;
@@ -157,17 +153,9 @@ void PackedActivations::pack_panel(const float* in, int ld_in, int panel) {
       const int left = std::min(16, k - k0);
       const __mmask16 mask = static_cast<__mmask16>((1u << left) - 1);
       const __m512 x = row < m_ ? _mm512_maskz_loadu_ps(mask, src + k0) : _mm512_setzero_ps();
-      const __m256bh high = _mm512_cvtneps_pbh(x);
-      const __m512 high_f32 = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32((__m256i)high), 16));
-      const __m256bh low = _mm512_cvtneps_pbh(_mm512_sub_ps(x, high_f32));
-      alignas(32) uint32_t high_pairs[8], low_pairs[8];
-      _mm256_store_si256(reinterpret_cast<__m256i*>(high_pairs), (__m256i)high);
-      _mm256_store_si256(reinterpret_cast<__m256i*>(low_pairs), (__m256i)low);
-      for (int i = 0; i < left / 2; ++i) {
-        const size_t at = static_cast<size_t>(k0 / 2 + i) * kRows + r;
-        hi[at] = high_pairs[i];
-        lo[at] = low_pairs[i];
-      }
+      alignas(32) uint32_t row_pairs[8];
+      _mm256_store_si256(reinterpret_cast<__m256i*>(row_pairs), (__m256i)_mm512_cvtneps_pbh(x));
+      for (int i = 0; i < left / 2; ++i) pairs[static_cast<size_t>(k0 / 2 + i) * kRows + r] = row_pairs[i];
     }
   }
 #else
@@ -206,9 +194,9 @@ void matmul_blocked(const PackedActivations& a, const WeightMatrix& w, int n_beg
 #if defined(__AVX512BF16__)
       if (a.bf16_pairs()) {
         const uint16_t* bf16_rows = static_cast<const uint16_t*>(w.data) + static_cast<size_t>(b0) * k;
-        const uint16_t *hi = a.hi_panel(p), *lo = a.lo_panel(p);
+        const uint16_t* panel = a.bf16_panel(p);
         run_panel(k, b1 - b0, rows, out_block, ld_out, accumulate, [&](int n0, int columns, int k0, int k1, auto& tile) {
-          with_columns(columns, [&](auto c) { tile_bf16<c.value>(hi, lo, bf16_rows + n0 * ld_w, ld_w, k0, k1, tile); });
+          with_columns(columns, [&](auto c) { tile_bf16<c.value>(panel, bf16_rows + n0 * ld_w, ld_w, k0, k1, tile); });
         });
         continue;
       }

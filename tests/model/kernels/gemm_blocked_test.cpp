@@ -15,9 +15,10 @@ struct Shape {
   int m, n, k;
 };
 
-// Weights in every storage type with the fp32 values each holds, and the double-precision product.
+// Weights in every storage type with the fp32 values each holds, the activations and their bf16 rounding,
+// and the double-precision product.
 struct Problem {
-  std::vector<float> in, f32, as_bf16, as_i8, scales;
+  std::vector<float> in, in_as_bf16, f32, as_bf16, as_i8, scales;
   std::vector<uint16_t> bf16;
   std::vector<int8_t> i8;
   Shape s;
@@ -27,6 +28,7 @@ struct Problem {
     std::normal_distribution<float> normal(0.0f, 1.0f);
     in.resize(static_cast<size_t>(s.m) * s.k);
     for (float& v : in) v = normal(rng);
+    for (float v : in) in_as_bf16.push_back(t5::bf16_to_f32(t5::f32_to_bf16(v)));
     f32.resize(static_cast<size_t>(s.n) * s.k);
     for (float& v : f32) v = 0.05f * normal(rng);
     for (float v : f32) {
@@ -50,13 +52,16 @@ struct Problem {
     w.scales = type == t5::WeightType::I8 ? scales.data() : nullptr;
     return w;
   }
-  std::vector<double> expected(t5::WeightType type) const {
+  // The product of the operands the kernel multiplies: with AVX512_BF16 dot products, the activations'
+  // bf16 rounding.
+  std::vector<double> expected(t5::WeightType type, bool bf16_activations) const {
     const std::vector<float>& w = type == t5::WeightType::F32 ? f32 : type == t5::WeightType::BF16 ? as_bf16 : as_i8;
+    const std::vector<float>& a = bf16_activations ? in_as_bf16 : in;
     std::vector<double> out(static_cast<size_t>(s.m) * s.n);
     for (int i = 0; i < s.m; ++i)
       for (int n = 0; n < s.n; ++n) {
         double sum = 0;
-        for (int c = 0; c < s.k; ++c) sum += double(in[static_cast<size_t>(i) * s.k + c]) * w[static_cast<size_t>(n) * s.k + c];
+        for (int c = 0; c < s.k; ++c) sum += double(a[static_cast<size_t>(i) * s.k + c]) * w[static_cast<size_t>(n) * s.k + c];
         out[static_cast<size_t>(i) * s.n + n] = sum;
       }
     return out;
@@ -79,19 +84,19 @@ class BlockedGemmTest : public testing::TestWithParam<Shape> {};
 TEST_P(BlockedGemmTest, MatchesDoublePrecisionForEveryWeightType) {
   if (!t5::blocked_gemm_available()) GTEST_SKIP() << "built without AVX-512";
   const Problem p(GetParam());
-  // fp32 and int8 (widened) weights multiply fp32 activations; bf16 weights use the bf16 hi/lo split of
-  // the activations, good to about 2^-17 relative per product.
-  const struct {
-    t5::WeightType type;
-    double tolerance;
-  } types[] = {{t5::WeightType::F32, 2e-5}, {t5::WeightType::BF16, 1e-4}, {t5::WeightType::I8, 2e-5}};
-  for (const auto& t : types) {
-    const std::vector<double> expected = p.expected(t.type);
-    const std::vector<float> out = run(p, t.type, p.s.m, false, 0.0f);
+  // Products of exact operands summed in fp32: fp32 and int8 (widened) weights times the fp32 activations,
+  // bf16 weights times the activations' bf16 rounding where AVX512_BF16 computes them (both operands bf16,
+  // each product exact in fp32).
+  constexpr double kTolerance = 2e-5;
+  for (t5::WeightType type : {t5::WeightType::F32, t5::WeightType::BF16, t5::WeightType::I8}) {
+    t5::PackedActivations layout;
+    layout.prepare(p.s.m, p.s.k, type);
+    const std::vector<double> expected = p.expected(type, layout.bf16_pairs());
+    const std::vector<float> out = run(p, type, p.s.m, false, 0.0f);
     const double scale = std::sqrt(static_cast<double>(p.s.k));
     for (size_t i = 0; i < out.size(); ++i)
-      ASSERT_NEAR(out[i], expected[i], t.tolerance * scale) << "type " << int(t.type) << " at " << i;
-    const std::vector<float> accumulated = run(p, t.type, p.s.m, true, 2.0f);
+      ASSERT_NEAR(out[i], expected[i], kTolerance * scale) << "type " << int(type) << " at " << i;
+    const std::vector<float> accumulated = run(p, type, p.s.m, true, 2.0f);
     for (size_t i = 0; i < out.size(); ++i) ASSERT_NEAR(accumulated[i], out[i] + 2.0f, 1e-5f);
   }
 }
