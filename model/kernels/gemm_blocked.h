@@ -15,9 +15,9 @@ namespace t5 {
 // FMA; bf16 weights through AVX512_BF16 dot products, whose operands are bf16: the panel holds the
 // activations rounded to bf16 (they stay fp32 everywhere else, and the sums are fp32). These products are
 // bound by arithmetic, and keeping 16 activation bits as a bf16 high part plus remainder took two dot
-// products per pair: the base bf16 encoder 92-103 ms against 62-69 (alternating `t5bench bench` processes). Without AVX512_BF16 the weights are widened
-// and multiply the fp32 activations. int8 weights are widened a block at a time. The sum over k runs in
-// the same order for every row.
+// products per pair: the base bf16 encoder 92-103 ms against 62-69 (alternating `t5bench bench`
+// processes). Without AVX512_BF16 the weights are widened and multiply the fp32 activations. int8 weights
+// are widened a block at a time. The sum over k runs in the same order for every row.
 class PackedActivations {
  public:
   static constexpr int kPanelRows = 32;
