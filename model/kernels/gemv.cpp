@@ -70,6 +70,15 @@ inline void prefetch_ahead(const Row<T>& row, int k) {
   _mm_prefetch(reinterpret_cast<const char*>(row.values + k) + StreamShape<T>::prefetch_bytes, _MM_HINT_T0);
 }
 
+// Left to itself, GCC folds each activation load into every FMA that uses it (and each fp32 weight load
+// likewise): A x R loads per 16-column step instead of A + R, from L2 once a batch's activations outgrow L1.
+// The empty asm makes the value a register the compiler must keep (base wi, two threads, batch 32:
+// bf16 0.69-0.74 ms against 1.30-1.41, fp32 0.85-0.91 against 1.46-1.55; t5bench_micro BM_DecodeGemv).
+inline __m512 in_register(__m512 v) {
+  asm volatile("" : "+v"(v));
+  return v;
+}
+
 // Dot products of R consecutive weight rows with A activation rows (a batch's rows share each weight load
 // and widening). Each (weight row, activation row) pair accumulates its 16-column chunks in one register,
 // in column order, and reduces it the same way whatever R and A are: a row of a batch gets the bits it
@@ -82,10 +91,10 @@ inline void dot_rows(const Row<T>* rows, const float* const* x, int cols, float*
   int k = 0;
   for (; k + 16 <= cols; k += 16) {
     __m512 xk[A];
-    for (int a = 0; a < A; ++a) xk[a] = _mm512_loadu_ps(x[a] + k);
+    for (int a = 0; a < A; ++a) xk[a] = in_register(_mm512_loadu_ps(x[a] + k));
     for (int r = 0; r < R; ++r) {
       prefetch_ahead(rows[r], k);
-      const __m512 w = load_weights(rows[r], k);
+      const __m512 w = in_register(load_weights(rows[r], k));
       for (int a = 0; a < A; ++a) sum[a][r] = _mm512_fmadd_ps(w, xk[a], sum[a][r]);
     }
   }
@@ -151,8 +160,8 @@ void matvec_typed(const float* in, int ld_in, int m, const WeightMatrix& w, cons
     if (i < m) rows_times(rows, n, i, r_constant, std::integral_constant<int, 1>{});
   };
   // One to three activation rows stream the weights in StreamShape's blocks; four or more are bound by
-  // arithmetic and take four-row blocks, whose 16 sums stay in registers (base wi, two threads, batch 8:
-  // 172-194 GFLOP/s against 154 with eight-row blocks; t5bench_micro BM_DecodeGemv).
+  // arithmetic and take four-row blocks, whose 16 sums stay in registers (base wi, two threads, fp32
+  // batch 8: 210-216 GFLOP/s against 202-212 with eight-row blocks; t5bench_micro BM_DecodeGemv).
   int n = row_begin;
   if (StreamShape<T>::rows == 8 && m < 4) {
     for (; n + 8 <= row_end; n += 8) {
