@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "cli/interrupt.h"
+#include "stats/statistics.h"
 
 namespace t5bench {
 
@@ -34,6 +35,8 @@ void AccuracyAggregate::add(const CaseOutcome& c) {
   max_logit_error = std::max(max_logit_error, c.max_logit_error);
   sum_cosine += c.sum_cosine;
   if (c.compared_steps > 0) min_cosine = std::min(min_cosine, c.min_cosine);
+  gap_errors.insert(gap_errors.end(), c.gap_errors.begin(), c.gap_errors.end());
+  close_decisions += c.close_decisions;
   tokenizer_checked += c.tokenizer_checked;
   tokenizer_equal += c.tokenizer_equal;
   answered += c.answered;
@@ -59,6 +62,10 @@ t5::json AccuracyAggregate::to_json() const {
       {"logit_max_abs_error", max_logit_error},
       {"logit_cosine_mean", compared_steps > 0 ? sum_cosine / compared_steps : 1.0},
       {"logit_cosine_min", min_cosine},
+      {"gap_error_median", gap_errors.empty() ? 0.0 : percentile(gap_errors, 0.5)},
+      {"gap_error_p90", gap_errors.empty() ? 0.0 : percentile(gap_errors, 0.9)},
+      {"gap_error_max", gap_errors.empty() ? 0.0 : *std::max_element(gap_errors.begin(), gap_errors.end())},
+      {"close_decisions", close_decisions},
       {"tokenizer_checked", tokenizer_checked},
       {"tokenizer_parity_rate", tokenizer_checked > 0 ? rate(tokenizer_equal, tokenizer_checked) : 1.0},
       {"answered", answered},
@@ -118,8 +125,11 @@ std::vector<CaseOutcome> evaluate_suite(t5::Engine& engine, const t5::Model& mod
       const double cosine = mine_sq > 0 && theirs_sq > 0 ? dot / std::sqrt(mine_sq * theirs_sq) : 1.0;
       c.sum_cosine += cosine;
       c.min_cosine = std::min(c.min_cosine, cosine);
+      c.gap_errors.push_back(std::fabs((mine[0] - mine[1]) - (theirs[0] - theirs[1])));
       ++c.compared_steps;
     }
+    for (const ReferenceStep& step : rc.greedy.steps)
+      c.close_decisions += step.top_logits[0] - step.top_logits[1] < kCloseGap;
     c.answered = !rc.answer.empty();
     c.task_correct = c.answered && trim(c.output_text) == trim(rc.answer);
     c.reference_task_correct = c.answered && trim(rc.greedy.output_text) == trim(rc.answer);

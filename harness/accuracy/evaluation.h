@@ -24,6 +24,8 @@ struct CaseOutcome {
   double max_logit_error = 0;   // |ours - reference| at the reference's top-5 ids, worst over compared steps
   double sum_cosine = 0;        // cosine of (ours, reference) top-5 logit vectors, summed over compared steps
   double min_cosine = 1;
+  std::vector<double> gap_errors;  // per compared step: |ours - reference| of the reference's top-1 minus top-2 logit
+  int close_decisions = 0;         // reference steps whose top-1/top-2 gap is under kCloseGap
   bool tokenizer_checked = false;  // prompt re-encoded (not for canonical-id cases)
   bool tokenizer_equal = false;
   bool answered = false;           // the task has a ground-truth answer
@@ -42,6 +44,8 @@ struct AccuracyAggregate {
   long divergence_steps = 0;
   int compared_steps = 0;
   double max_logit_error = 0, sum_cosine = 0, min_cosine = 1;
+  std::vector<double> gap_errors;
+  int close_decisions = 0;
   int tokenizer_checked = 0, tokenizer_equal = 0;
   int answered = 0, task_correct = 0, reference_task_correct = 0;
   int beam_checked = 0, beam_equal = 0;

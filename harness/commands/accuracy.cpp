@@ -20,11 +20,12 @@ void print_row(const std::string& name, const t5::json& a) {
   if (a["answered"].get<int>() > 0)
     std::snprintf(task, sizeof task, "%.1f%% (%.1f%%)", 100 * a["task_accuracy"].get<double>(),
                   100 * a["reference_task_accuracy"].get<double>());
-  std::printf("%-14s %6d %8.2f%% %9.2f%% %6d %8.2f%% %10.2g %9.6f %9.1f%% %15s %7s\n", name.c_str(),
+  std::printf("%-14s %6d %8.2f%% %9.2f%% %6d %8.2f%% %10.2g %9.6f %9.2g %6d %9.1f%% %15s %7s\n", name.c_str(),
               a["cases"].get<int>(), 100 * a["exact_match_rate"].get<double>(),
               100 * a["tie_aware_match_rate"].get<double>(), a["ambiguous"].get<int>(),
               100 * a["token_agreement"].get<double>(), a["logit_max_abs_error"].get<double>(),
-              a["logit_cosine_min"].get<double>(), 100 * a["tokenizer_parity_rate"].get<double>(), task, beam);
+              a["logit_cosine_min"].get<double>(), a["gap_error_median"].get<double>(),
+              a["close_decisions"].get<int>(), 100 * a["tokenizer_parity_rate"].get<double>(), task, beam);
 }
 
 }  // namespace
@@ -49,8 +50,9 @@ int run_accuracy(const std::vector<std::string>& argv) {
   std::printf("accuracy: suite %s (%zu cases, %s) on %s, %s weights, configuration %s\n", suite.name.c_str(),
               suite.cases.size(), suite.reference.c_str(), model->name().c_str(),
               weight_type_name(model->weight_type()), config_name.c_str());
-  std::printf("%-14s %6s %9s %10s %6s %9s %10s %9s %10s %15s %7s\n", "task", "cases", "exact", "tie-aware",
-              "ambig", "tokens", "max|dlog|", "min cos", "tokenizer", "task acc (ref)", "beam");
+  std::printf("%-14s %6s %9s %10s %6s %9s %10s %9s %9s %6s %10s %15s %7s\n", "task", "cases", "exact",
+              "tie-aware", "ambig", "tokens", "max|dlog|", "min cos", "gap err", "close", "tokenizer",
+              "task acc (ref)", "beam");
   for (const auto& [task, a] : report.per_task) print_row(task, a.to_json());
   print_row("all", report.overall.to_json());
 
@@ -77,6 +79,7 @@ int run_accuracy(const std::vector<std::string>& argv) {
           {"switches", switches.enabled_list()},
           {"precision", weight_type_name(model->weight_type())},
           {"tie_margin", kTieMargin},
+          {"close_gap", kCloseGap},
           {"overall", report.overall.to_json()},
           {"per_task", per_task},
           {"divergences", divergences}}},

@@ -386,6 +386,8 @@ std::vector<std::string> accuracy_row(const std::string& name, const AccuracyFig
           percent(f.token_agreement),
           f.compared_steps > 0 ? scientific(f.logit_max_abs_error) : none,
           f.compared_steps > 0 ? fixed(f.logit_cosine_min, 6) : none,
+          f.compared_steps > 0 ? scientific(f.gap_error_median) + " / " + scientific(f.gap_error_max) : none,
+          std::to_string(f.close_decisions),
           f.tokenizer_checked > 0 ? percent(f.tokenizer_parity_rate) + " of " + std::to_string(f.tokenizer_checked) : none,
           f.answered > 0 ? percent(f.task_accuracy) + " (" + percent(f.reference_task_accuracy) + ")" : none,
           f.beam_cases > 0 ? percent(f.beam_match_rate) + " of " + std::to_string(f.beam_cases) : none};
@@ -403,12 +405,15 @@ void add_accuracy(Document& doc, const AccuracyResult& r) {
       "falls where the reference's top two logits are within " + scientific(r.tie_margin) + " (ambiguous: any change "
       "of summation order may flip such a step). Token agreement: reference tokens matched before the first "
       "divergence. Max |Δlogit| and min cosine compare the reference's top-5 logits at every step up to the first "
-      "divergence. Tokenizer parity: prompts whose ids re-encode to the reference's. Task accuracy: answers right "
+      "divergence. Gap error: how far our logits move the reference's top-1/top-2 gap at those steps; close decisions: "
+      "reference steps whose gap is under " + fixed(r.close_gap, 2) + ", which a reduced precision may flip. "
+      "Tokenizer parity: prompts whose ids re-encode to the reference's. Task accuracy: answers right "
       "against the ground truth, the reference's own in parentheses. Beam: beam-search outputs equal to the "
       "reference's."));
   Table t{{"Task", "Cases", "Exact", "Tie-aware", "Ambiguous", "Token agreement", "Max |Δlogit|", "Min cosine",
-           "Tokenizer parity", "Task accuracy (reference)", "Beam match"},
-          {false, true, true, true, true, true, true, true, true, true, true},
+           "Gap error (median / max)", "Close decisions", "Tokenizer parity", "Task accuracy (reference)",
+           "Beam match"},
+          {false, true, true, true, true, true, true, true, true, true, true, true, true},
           {}};
   for (const auto& [task, figures] : r.per_task) t.rows.push_back(accuracy_row(task, figures));
   t.rows.push_back(accuracy_row("all", r.overall));

@@ -209,6 +209,9 @@ AccuracyFigures read_figures(const Node& node) {
   f.logit_max_abs_error = number(node, "logit_max_abs_error");
   f.logit_cosine_mean = number(node, "logit_cosine_mean");
   f.logit_cosine_min = number(node, "logit_cosine_min");
+  f.gap_error_median = number(node, "gap_error_median");
+  f.gap_error_max = number(node, "gap_error_max");
+  f.close_decisions = integer(node, "close_decisions");
   f.tokenizer_checked = integer(node, "tokenizer_checked");
   f.tokenizer_parity_rate = number(node, "tokenizer_parity_rate");
   f.answered = integer(node, "answered");
@@ -237,6 +240,7 @@ AccuracyResult read_accuracy(const Node& root) {
   r.switches = split_switches(text(accuracy, "switches"));
   r.precision = text(accuracy, "precision");
   r.tie_margin = number(accuracy, "tie_margin");
+  r.close_gap = number(accuracy, "close_gap");
   r.overall = read_figures(object(accuracy, "overall"));
   const Node per_task = object(accuracy, "per_task");
   for (const auto& [task, value] : per_task.value->items())

@@ -63,6 +63,8 @@ struct AccuracyFigures {
   int cases = 0, exact = 0, tie_aware = 0, ambiguous = 0, diverged = 0, compared_steps = 0;
   double exact_match_rate = 0, tie_aware_match_rate = 0, token_agreement = 0, mean_first_divergence_step = 0;
   double logit_max_abs_error = 0, logit_cosine_mean = 0, logit_cosine_min = 0;
+  double gap_error_median = 0, gap_error_max = 0;
+  int close_decisions = 0;
   int tokenizer_checked = 0;
   double tokenizer_parity_rate = 0;
   int answered = 0;
@@ -85,6 +87,7 @@ struct AccuracyResult {
   std::vector<std::string> switches;  // enabled in the configuration
   int suite_cases = 0;
   double tie_margin = 0;
+  double close_gap = 0;
   AccuracyFigures overall;
   std::vector<std::pair<std::string, AccuracyFigures>> per_task;
   std::vector<Divergence> divergences;

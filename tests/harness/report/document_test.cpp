@@ -83,11 +83,13 @@ TEST(ReportMarkdown, AccuracyTablesPerTaskAndOverall) {
                     "optimized (switches: fused_attention, preallocated_kv), f32 weights"),
             std::string::npos);
   expect_line(md, "| Task | Cases | Exact | Tie-aware | Ambiguous | Token agreement | Max \\|Δlogit\\| | Min cosine | "
-                  "Tokenizer parity | Task accuracy (reference) | Beam match |");
-  expect_line(md, "| arithmetic | 6 | 5 (83.3%) | 6 (100.0%) | 1 | 96.0% | 3.05e-05 | 0.999998 | 100.0% of 6 | 75.0% (80.0%) | – |");
-  expect_line(md, "| translate | 4 | 3 (75.0%) | 3 (75.0%) | 0 | 96.0% | 3.05e-05 | 0.999998 | 100.0% of 4 | – | 100.0% of 2 |");
-  expect_line(md, "| all | 10 | 8 (80.0%) | 9 (90.0%) | 1 | 96.0% | 3.05e-05 | 0.999998 | 100.0% of 10 | 75.0% (80.0%) | "
-                  "100.0% of 2 |");
+                  "Gap error (median / max) | Close decisions | Tokenizer parity | Task accuracy (reference) | Beam match |");
+  expect_line(md, "| arithmetic | 6 | 5 (83.3%) | 6 (100.0%) | 1 | 96.0% | 3.05e-05 | 0.999998 | 2.00e-06 / 2.50e-05 | 1 | "
+                  "100.0% of 6 | 75.0% (80.0%) | – |");
+  expect_line(md, "| translate | 4 | 3 (75.0%) | 3 (75.0%) | 0 | 96.0% | 3.05e-05 | 0.999998 | 3.00e-06 / 1.50e-05 | 2 | "
+                  "100.0% of 4 | – | 100.0% of 2 |");
+  expect_line(md, "| all | 10 | 8 (80.0%) | 9 (90.0%) | 1 | 96.0% | 3.05e-05 | 0.999998 | 2.00e-06 / 2.50e-05 | 3 | "
+                  "100.0% of 10 | 75.0% (80.0%) | 100.0% of 2 |");
   expect_line(md, "| arith-3 | arithmetic | 2 | 4.00e-04 | yes |");
   expect_line(md, "| tr-1 | translate | 5 | 8.00e-01 | no |");
   expect_line(md, "- **Suite:** synth-tasks: accuracy, 10 cases against transformers 4.46 f32");

@@ -1,0 +1,54 @@
+// The accuracy aggregates: how far our logits move the reference's top-1/top-2 gap, and how many of a
+// suite's decisions are close enough for a reduced precision to flip.
+
+#include "accuracy/evaluation.h"
+
+#include <gtest/gtest.h>
+
+#include "cli/model_args.h"
+#include "support/shared_data.h"
+
+namespace {
+
+TEST(AccuracyAggregate, PoolsGapErrorsOfAllCasesIntoMedianP90AndMax) {
+  t5bench::CaseOutcome first, second;
+  first.gap_errors = {0.1, 0.3};
+  first.close_decisions = 1;
+  second.gap_errors = {0.2};
+  second.close_decisions = 2;
+  t5bench::AccuracyAggregate aggregate;
+  aggregate.add(first);
+  aggregate.add(second);
+  const t5::json j = aggregate.to_json();
+  EXPECT_DOUBLE_EQ(j["gap_error_median"].get<double>(), 0.2);
+  EXPECT_DOUBLE_EQ(j["gap_error_p90"].get<double>(), 0.28);  // rank 1.8 between 0.2 and 0.3
+  EXPECT_DOUBLE_EQ(j["gap_error_max"].get<double>(), 0.3);
+  EXPECT_EQ(j["close_decisions"].get<int>(), 3);
+}
+
+TEST(AccuracyAggregate, ReportsNoGapErrorWithoutComparedSteps) {
+  const t5::json j = t5bench::AccuracyAggregate{}.to_json();
+  EXPECT_EQ(j["gap_error_median"].get<double>(), 0.0);
+  EXPECT_EQ(j["gap_error_max"].get<double>(), 0.0);
+  EXPECT_EQ(j["close_decisions"].get<int>(), 0);
+}
+
+// suite-seed-128x32: 10 cases of exactly 32 steps; 14 of its 320 reference steps have a top-1/top-2 gap
+// under 0.05 (the smallest 0.006). fp32 weights keep every gap to within the references' rounding.
+TEST(EvaluateSuite, Fp32KeepsEveryDecisionGapOfSuiteSeed128x32) {
+  T5_REQUIRE_SHARED_DATA();
+  t5::Engine engine(t5test::shared_model(), 2);
+  engine.set_switches(t5bench::parse_configuration("optimized"));
+  const t5bench::ReferenceSuite suite =
+      t5bench::load_reference_suite(t5test::reference_path("suite-seed-128x32.json"));
+  t5bench::AccuracyOptions options;
+  options.check_beam = false;
+  const t5bench::AccuracyReport report = t5bench::aggregate(t5bench::evaluate_suite(engine, t5test::shared_model(), suite, options));
+  const t5::json j = report.overall.to_json();
+  EXPECT_EQ(j["compared_steps"].get<int>(), 320);
+  EXPECT_EQ(j["close_decisions"].get<int>(), 14);
+  EXPECT_LE(j["gap_error_max"].get<double>(), 1e-3);  // references are rounded to 6 decimals
+  EXPECT_LE(j["gap_error_median"].get<double>(), 1e-5);
+}
+
+}  // namespace
