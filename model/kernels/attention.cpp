@@ -187,38 +187,102 @@ void prefetch_head(const float* row, int d_kv) {
 
 }  // namespace
 
+#if defined(__AVX512F__)
+// q . k in double for a head of d_kv (a multiple of 8) floats, one 8-wide accumulator per key in column
+// order; kKeys keys at a time, so their FMA chains overlap instead of waiting on each other's latency. A
+// key's score is the same bits whichever group it falls in.
+template <int kKeys>
+inline void score_keys(const float* qh, const float* const* keys, int d_kv, double* scores) {
+  __m512d sum[kKeys];
+  for (int key = 0; key < kKeys; ++key) sum[key] = _mm512_setzero_pd();
+  for (int d = 0; d < d_kv; d += 8) {
+    const __m512d qd = _mm512_cvtps_pd(_mm256_loadu_ps(qh + d));
+    for (int key = 0; key < kKeys; ++key)
+      sum[key] = _mm512_fmadd_pd(qd, _mm512_cvtps_pd(_mm256_loadu_ps(keys[key] + d)), sum[key]);
+  }
+  for (int key = 0; key < kKeys; ++key) scores[key] = _mm512_reduce_add_pd(sum[key]);
+}
+#endif
+
+constexpr int kScoredTogether = 4;
+constexpr int kMaxHeadChunks = 4;  // the head output held in registers: d_kv up to 64
+
 void attention_decode(const float* q, const float* const* key_rows, const float* const* value_rows, int lk,
                       int head_begin, int head_end, int d_kv, const float* bias_row, int bias_stride, double* scores,
                       float* out) {
   for (int h = head_begin; h < head_end; ++h) {
     const int col = h * d_kv;
     const float* qh = q + col;
-    double max = -std::numeric_limits<double>::infinity();
-    for (int j = 0; j < lk; ++j) {
-      if (j + kRowsAhead < lk) prefetch_head(key_rows[j + kRowsAhead] + col, d_kv);
+    int j = 0;
+#if defined(__AVX512F__)
+    if (d_kv % 8 == 0) {
+      for (; j + kScoredTogether <= lk; j += kScoredTogether) {
+        const float* keys[kScoredTogether];
+        for (int key = 0; key < kScoredTogether; ++key) {
+          if (j + key + kRowsAhead < lk) prefetch_head(key_rows[j + key + kRowsAhead] + col, d_kv);
+          keys[key] = key_rows[j + key] + col;
+        }
+        score_keys<kScoredTogether>(qh, keys, d_kv, scores + j);
+      }
+      for (; j < lk; ++j) {
+        const float* key = key_rows[j] + col;
+        score_keys<1>(qh, &key, d_kv, scores + j);
+      }
+    }
+#endif
+    for (; j < lk; ++j) {
       const float* kj = key_rows[j] + col;
       double s = 0.0;
-#if defined(__AVX512F__)
-      if (d_kv % 8 == 0) {
-        __m512d acc = _mm512_setzero_pd();
-        for (int d = 0; d < d_kv; d += 8)
-          acc = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_loadu_ps(qh + d)), _mm512_cvtps_pd(_mm256_loadu_ps(kj + d)), acc);
-        s = _mm512_reduce_add_pd(acc);
-      } else
-#endif
-        for (int d = 0; d < d_kv; ++d) s += static_cast<double>(qh[d]) * kj[d];
-      scores[j] = bias_row ? s + bias_row[static_cast<long>(h) * bias_stride + j] : s;
+      for (int d = 0; d < d_kv; ++d) s += static_cast<double>(qh[d]) * kj[d];
+      scores[j] = s;
+    }
+    double max = -std::numeric_limits<double>::infinity();
+    for (j = 0; j < lk; ++j) {
+      if (bias_row) scores[j] += bias_row[static_cast<long>(h) * bias_stride + j];
       max = std::max(max, scores[j]);
     }
+    // Each score becomes its unnormalized probability, exp of its fp32 distance from the max (exp512, within
+    // 2 ulp of std::exp, for whole groups of 16 keys); the sum runs in key order.
     double sum = 0.0;
-    for (int j = 0; j < lk; ++j) {
-      scores[j] = std::exp(static_cast<float>(scores[j] - max));  // now the unnormalized probability
+    j = 0;
+#if defined(__AVX512F__)
+    for (const __m512d shift = _mm512_set1_pd(max); j + 16 <= lk; j += 16) {
+      const __m256 low = _mm512_cvtpd_ps(_mm512_sub_pd(_mm512_loadu_pd(scores + j), shift));
+      const __m256 high = _mm512_cvtpd_ps(_mm512_sub_pd(_mm512_loadu_pd(scores + j + 8), shift));
+      const __m512 e = exp512(_mm512_castpd_ps(
+          _mm512_insertf64x4(_mm512_castps_pd(_mm512_castps256_ps512(low)), _mm256_castps_pd(high), 1)));
+      _mm512_storeu_pd(scores + j, _mm512_cvtps_pd(_mm512_castps512_ps256(e)));
+      const __m256 e_high = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(e), 1));
+      _mm512_storeu_pd(scores + j + 8, _mm512_cvtps_pd(e_high));
+      for (int t = 0; t < 16; ++t) sum += scores[j + t];
+    }
+#endif
+    for (; j < lk; ++j) {
+      scores[j] = std::exp(static_cast<float>(scores[j] - max));
       sum += scores[j];
     }
     const double inv = 1.0 / sum;
     float* oh = out + col;
+#if defined(__AVX512F__)
+    // The head's output stays in registers across the keys; p * v is a product, then a sum, as the scalar
+    // loop below rounds it.
+    if (d_kv % 16 == 0 && d_kv / 16 <= kMaxHeadChunks) {
+      const int chunks = d_kv / 16;
+      __m512 acc[kMaxHeadChunks];
+      for (int c = 0; c < chunks; ++c) acc[c] = _mm512_setzero_ps();
+      for (j = 0; j < lk; ++j) {
+        if (j + kRowsAhead < lk) prefetch_head(value_rows[j + kRowsAhead] + col, d_kv);
+        const __m512 p = _mm512_set1_ps(static_cast<float>(scores[j] * inv));
+        const float* vj = value_rows[j] + col;
+        for (int c = 0; c < chunks; ++c)
+          acc[c] = _mm512_add_ps(acc[c], _mm512_mul_ps(p, _mm512_loadu_ps(vj + 16 * c)));
+      }
+      for (int c = 0; c < chunks; ++c) _mm512_storeu_ps(oh + 16 * c, acc[c]);
+      continue;
+    }
+#endif
     for (int d = 0; d < d_kv; ++d) oh[d] = 0.0f;
-    for (int j = 0; j < lk; ++j) {
+    for (j = 0; j < lk; ++j) {
       if (j + kRowsAhead < lk) prefetch_head(value_rows[j + kRowsAhead] + col, d_kv);
       const float p = static_cast<float>(scores[j] * inv);
       const float* vj = value_rows[j] + col;
