@@ -50,6 +50,19 @@ constexpr int kKeyBlock = 16;   // keys per online-softmax step: one vector of s
 
 #if defined(__AVX512F__)
 
+// Scores are double and probabilities fp32: 16 floats widen to two halves of eight doubles, and 16 scores'
+// distances from their max narrow back to 16 floats.
+inline __m512d widen_low(__m512 v) { return _mm512_cvtps_pd(_mm512_castps512_ps256(v)); }
+inline __m512d widen_high(__m512 v) {
+  return _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+}
+inline __m512 narrow_shifted(__m512d low, __m512d high, __m512d shift) {
+  const __m256 low_ps = _mm512_cvtpd_ps(_mm512_sub_pd(low, shift));
+  const __m256 high_ps = _mm512_cvtpd_ps(_mm512_sub_pd(high, shift));
+  const __m512d low_half = _mm512_castps_pd(_mm512_castps256_ps512(low_ps));
+  return _mm512_castpd_ps(_mm512_insertf64x4(low_half, _mm256_castps_pd(high_ps), 1));
+}
+
 // One group of up to kQueryGroup queries, head dimension D (a multiple of 16).
 // Scores are summed in double: this model's scores reach several hundred, where one fp32 ulp (6e-5) is
 // already a relative error of the softmax weights; double scores keep our outputs as close to the exact
@@ -80,8 +93,8 @@ void fused_group(const AttentionArgs& a, int head, int i0, int nq, const float* 
     for (int g = 0; g < kQueryGroup; ++g) low[g] = high[g] = _mm512_setzero_pd();
     for (int d = 0; d < D; ++d) {
       const __m512 kcol = _mm512_loadu_ps(kt + static_cast<long>(d) * lk_stride + j0);
-      const __m512d k_low = _mm512_cvtps_pd(_mm512_castps512_ps256(kcol));
-      const __m512d k_high = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(kcol), 1)));
+      const __m512d k_low = widen_low(kcol);
+      const __m512d k_high = widen_high(kcol);
       for (int g = 0; g < kQueryGroup; ++g) {
         const __m512d qd = _mm512_set1_pd(q[g][d]);
         low[g] = _mm512_fmadd_pd(qd, k_low, low[g]);
@@ -94,17 +107,15 @@ void fused_group(const AttentionArgs& a, int head, int i0, int nq, const float* 
         const int row = std::min(g, nq - 1);
         const float* b = bias->center + static_cast<long>(head) * bias->head_stride + j0 - (bias->query_position + i0 + row);
         const __m512 bias_values = _mm512_maskz_loadu_ps(mask, b);
-        low[g] = _mm512_add_pd(low[g], _mm512_cvtps_pd(_mm512_castps512_ps256(bias_values)));
-        high[g] = _mm512_add_pd(high[g], _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(bias_values), 1))));
+        low[g] = _mm512_add_pd(low[g], widen_low(bias_values));
+        high[g] = _mm512_add_pd(high[g], widen_high(bias_values));
       }
       low[g] = _mm512_mask_blend_pd(static_cast<__mmask8>(mask), minus_infinity, low[g]);
       high[g] = _mm512_mask_blend_pd(static_cast<__mmask8>(mask >> 8), minus_infinity, high[g]);
       const double block_max = std::max(_mm512_reduce_max_pd(low[g]), _mm512_reduce_max_pd(high[g]));
       const double new_max = std::max(running_max[g], block_max);
       const float rescale = static_cast<float>(std::exp(running_max[g] - new_max));  // 0 on the first block
-      const __m512d shift = _mm512_set1_pd(new_max);
-      const __m512 shifted = _mm512_insertf32x8(_mm512_castps256_ps512(_mm512_cvtpd_ps(_mm512_sub_pd(low[g], shift))),
-                                                _mm512_cvtpd_ps(_mm512_sub_pd(high[g], shift)), 1);
+      const __m512 shifted = narrow_shifted(low[g], high[g], _mm512_set1_pd(new_max));
       const __m512 p = _mm512_maskz_mov_ps(mask, exp512(shifted));
       running_sum[g] = running_sum[g] * rescale + _mm512_reduce_add_ps(p);
       running_max[g] = new_max;
@@ -185,7 +196,8 @@ void prefetch_head(const float* row, int d_kv) {
   for (int d = 0; d < d_kv; d += 16) __builtin_prefetch(row + d);
 }
 
-}  // namespace
+constexpr int kScoredTogether = 4;
+constexpr int kMaxHeadChunks = 4;  // the head output held in registers: d_kv up to 64
 
 #if defined(__AVX512F__)
 // q . k in double for a head of d_kv (a multiple of 8) floats, one 8-wide accumulator per key in column
@@ -204,8 +216,7 @@ inline void score_keys(const float* qh, const float* const* keys, int d_kv, doub
 }
 #endif
 
-constexpr int kScoredTogether = 4;
-constexpr int kMaxHeadChunks = 4;  // the head output held in registers: d_kv up to 64
+}  // namespace
 
 void attention_decode(const float* q, const float* const* key_rows, const float* const* value_rows, int lk,
                       int head_begin, int head_end, int d_kv, const float* bias_row, int bias_stride, double* scores,
@@ -247,13 +258,9 @@ void attention_decode(const float* q, const float* const* key_rows, const float*
     j = 0;
 #if defined(__AVX512F__)
     for (const __m512d shift = _mm512_set1_pd(max); j + 16 <= lk; j += 16) {
-      const __m256 low = _mm512_cvtpd_ps(_mm512_sub_pd(_mm512_loadu_pd(scores + j), shift));
-      const __m256 high = _mm512_cvtpd_ps(_mm512_sub_pd(_mm512_loadu_pd(scores + j + 8), shift));
-      const __m512 e = exp512(_mm512_castpd_ps(
-          _mm512_insertf64x4(_mm512_castps_pd(_mm512_castps256_ps512(low)), _mm256_castps_pd(high), 1)));
-      _mm512_storeu_pd(scores + j, _mm512_cvtps_pd(_mm512_castps512_ps256(e)));
-      const __m256 e_high = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(e), 1));
-      _mm512_storeu_pd(scores + j + 8, _mm512_cvtps_pd(e_high));
+      const __m512 e = exp512(narrow_shifted(_mm512_loadu_pd(scores + j), _mm512_loadu_pd(scores + j + 8), shift));
+      _mm512_storeu_pd(scores + j, widen_low(e));
+      _mm512_storeu_pd(scores + j + 8, widen_high(e));
       for (int t = 0; t < 16; ++t) sum += scores[j + t];
     }
 #endif
