@@ -26,9 +26,10 @@ void print_bench_table(const t5::json& result, std::FILE* out) {
                suite["name"].get<std::string>().c_str(), suite["input_tokens"].get<int>(),
                suite["output_tokens"].get<int>(), suite["batch"].get<int>(), suite["requests"].get<int>(),
                suite["runs"].get<int>(), suite["warmup"].get<int>());
-  std::fprintf(out, "model %s (%s weights), %d threads, %s, OpenBLAS %s\n",
+  std::fprintf(out, "model %s (%s weights), %d threads, %s, kernels %s (class %s), OpenBLAS %s\n",
                own["model"]["name"].get<std::string>().c_str(), own["model"]["weights"].get<std::string>().c_str(),
                own["threads"].get<int>(), own["cpu_model"].get<std::string>().c_str(),
+               own["isa"].get<std::string>().c_str(), own["machine_class"].get<std::string>().c_str(),
                own["blas"]["core"].get<std::string>().c_str());
   const t5::json& roofline = own["roofline"];
   std::fprintf(out, "roofline: read %.1f GB/s (probes %s) -> decode floor %.2f ms/token; sgemm %.0f GFLOP/s -> encoder floor %.1f ms\n\n",

@@ -7,29 +7,11 @@
 
 #include "core/aligned_buffer.h"
 #include "kernels/gemm.h"
-#include "kernels/simd.h"
+#include "kernels/dispatch.h"
 
 namespace t5bench {
 
 namespace {
-
-float sum_floats(const float* data, size_t n) {
-  size_t i = 0;
-#if defined(__AVX512F__)
-  __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-  for (; i + 64 <= n; i += 64) {
-    a0 = _mm512_add_ps(a0, _mm512_load_ps(data + i));
-    a1 = _mm512_add_ps(a1, _mm512_load_ps(data + i + 16));
-    a2 = _mm512_add_ps(a2, _mm512_load_ps(data + i + 32));
-    a3 = _mm512_add_ps(a3, _mm512_load_ps(data + i + 48));
-  }
-  float sum = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
-#else
-  float sum = 0;
-#endif
-  for (; i < n; ++i) sum += data[i];
-  return sum;
-}
 
 template <typename F>
 double best_seconds(int passes, F&& body) {
@@ -54,7 +36,7 @@ double measure_read_bandwidth(t5::ThreadPool& pool, size_t bytes, int passes) {
   const double seconds = best_seconds(passes, [&] {
     pool.run(threads, [&](int t) {
       const size_t begin = n * t / threads / 64 * 64, end = t + 1 == threads ? n : n * (t + 1) / threads / 64 * 64;
-      sums[static_cast<size_t>(t)] = sum_floats(buffer.data() + begin, end - begin);
+      sums[static_cast<size_t>(t)] = t5::kernels().sum_floats(buffer.data() + begin, end - begin);
     });
   });
   float total = 0;  // keeps the sums alive

@@ -13,6 +13,7 @@
 #include "cli/model_args.h"
 #include "core/cpu.h"
 #include "core/topology.h"
+#include "kernels/dispatch.h"
 
 #ifndef T5BENCH_VERSION
 #define T5BENCH_VERSION "unknown"
@@ -80,9 +81,8 @@ std::string compiler() {
 std::string machine_class() {
   struct utsname name;
   const std::string arch = ::uname(&name) == 0 ? name.machine : "unknown";
-  const t5::CpuInfo& cpu = t5::cpu_info();
-  const std::string isa = cpu.has("avx512f") ? "avx512" : cpu.has("avx2") ? "avx2" : "generic";
-  return arch + "-" + isa + "-" + std::to_string(t5::machine_topology().core_count()) + "c";
+  const std::string tier = t5::isa_tier_name(t5::active_isa_tier());
+  return arch + "-" + tier + "-" + std::to_string(t5::machine_topology().core_count()) + "c";
 }
 
 t5::json machine_context(const std::string& command_line) {
@@ -110,7 +110,8 @@ t5::json machine_context(const std::string& command_line) {
       {"build_type", T5BENCH_BUILD_TYPE},
       {"compiler_flags", T5BENCH_COMPILER_FLAGS},
       {"cpu_model", cpu.model_name},
-      {"isa", cpu.isa},
+      {"isa", t5::isa_tier_name(t5::active_isa_tier())},
+      {"cpu_flags", cpu.isa},
       {"topology",
        {{"cores", topology.core_count()},
         {"processing_units", topology.pu_count()},

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "core/topology.h"
+#include "kernels/dispatch.h"
 
 namespace t5bench {
 
@@ -28,6 +29,7 @@ const char* weight_type_name(t5::WeightType type) {
 }
 
 std::unique_ptr<t5::Model> load_model(const Args& args) {
+  t5::active_isa_tier();  // an unknown or unsupported T5BENCH_ISA fails here, before anything loads
   const std::string source = args.one_of({"model", "synthetic"});
   if (source == "model" && args.has("seed")) throw UsageError("option '--seed' applies to --synthetic only");
   t5::LoadOptions options;

@@ -129,7 +129,6 @@ void register_product_benchmarks() {
     for (const Product& p : layer_products(c))
       for (const Kernel& kernel : kEncodeKernels)
         for (const int threads : {1, kPoolThreads}) {
-          if (kernel.ours && !blocked_gemm_available()) continue;  // our GEMM needs AVX-512
           const std::string name = "BM_EncoderGemm/" + shape + "_" + p.name + "/m:" + std::to_string(kEncoderRows) +
                                    "/" + kernel.name + "/threads:" + std::to_string(threads);
           add_benchmark(name, [=](benchmark::State& state) { encoder_gemm(state, p, kernel, threads); });

@@ -115,8 +115,10 @@ RunContext read_context(const Node& root) {
   c.git_commit = text(own, "git_commit");
   c.git_dirty = boolean(own, "git_dirty");
   c.cpu_model = text(own, "cpu_model");
-  const Node isa = array(own, "isa");
-  for (size_t i = 0; i < isa.value->size(); ++i) c.isa.push_back(as_text(element(isa, i)));
+  // Since the kernel tiers, "isa" names the tier in use (it is in machine_class too) and "cpu_flags" holds the
+  // CPU's flags, which earlier results called "isa".
+  const Node flags = array(own, own.value->contains("cpu_flags") ? "cpu_flags" : "isa");
+  for (size_t i = 0; i < flags.value->size(); ++i) c.isa.push_back(as_text(element(flags, i)));
   c.cores = integer(object(own, "topology"), "cores");
   c.machine_class = text(own, "machine_class");
   c.blas_core = text(object(own, "blas"), "core");

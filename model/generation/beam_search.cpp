@@ -9,7 +9,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "kernels/vecmath.h"
+#include "kernels/dispatch.h"
 
 namespace t5 {
 
@@ -42,39 +42,22 @@ void best_first(const float* scores, int n, int k, int* order, float* sorted) {
   for (int i = 0; i < n; ++i) size = insert_best(scores[i], i, sorted, order, size, k);
 }
 
-// The n largest values of one row of logits and their ids, best first (ties: the lower id).
+// The n largest values of one row of logits and their ids, best first (ties: the lower id). Once n are kept,
+// the kernel's scan finds the rare larger ones.
 void row_top(const float* x, int vocab, int n, float* values, int* ids) {
   int size = 0;
   int t = 0;
-#if defined(__AVX512F__)
-  for (; t + 16 <= vocab; t += 16) {
-    // One compare per 16 logits against the smallest kept one; only the rare larger ones are inserted.
-    __mmask16 larger = 0xffff;
-    if (size == n) larger = _mm512_cmp_ps_mask(_mm512_loadu_ps(x + t), _mm512_set1_ps(values[n - 1]), _CMP_GT_OQ);
-    while (larger) {
-      const int lane = __builtin_ctz(larger);
-      larger = static_cast<__mmask16>(larger & (larger - 1));
-      size = insert_best(x[t + lane], t + lane, values, ids, size, n);
-    }
+  for (; t < vocab && size < n; ++t) size = insert_best(x[t], t, values, ids, size, n);
+  if (size < n) return;
+  const KernelTable& k = kernels();
+  while ((t = k.next_greater(x, t, vocab, values[n - 1])) < vocab) {
+    size = insert_best(x[t], t, values, ids, size, n);
+    ++t;
   }
-#endif
-  for (; t < vocab; ++t)
-    if (size < n || x[t] > values[n - 1]) size = insert_best(x[t], t, values, ids, size, n);
 }
 
 // log(sum(exp(x - max))) of one row in fp32: the max-subtracted terms cannot overflow.
-float log_sum_exp(const float* x, int n, float max) {
-  float sum = 0.0f;
-  int i = 0;
-#if defined(__AVX512F__)
-  const __m512 vmax = _mm512_set1_ps(max);
-  __m512 vsum = _mm512_setzero_ps();
-  for (; i + 16 <= n; i += 16) vsum = _mm512_add_ps(vsum, exp512(_mm512_sub_ps(_mm512_loadu_ps(x + i), vmax)));
-  sum = _mm512_reduce_add_ps(vsum);
-#endif
-  for (; i < n; ++i) sum += std::exp(x[i] - max);
-  return std::log(sum);
-}
+float log_sum_exp(const float* x, int n, float max) { return std::log(kernels().sum_exp(x, n, max)); }
 
 }  // namespace
 

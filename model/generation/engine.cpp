@@ -1,11 +1,10 @@
-#include <cblas.h>
-
 #include <chrono>
 #include <limits>
 #include <stdexcept>
 
 #include "core/memory.h"
 #include "core/topology.h"
+#include "kernels/dispatch.h"
 #include "kernels/softmax.h"
 #include "t5.h"
 
@@ -57,7 +56,7 @@ void check_request_memory(const T5Config& c, const std::vector<int>& input_lengt
 }
 
 Engine::Engine(const Model& model, int threads) : model_(model), pool_(threads) {
-  openblas_set_num_threads(1);  // OpenBLAS runs inside our tasks; its own threads would fight the pool
+  active_isa_tier();  // T5BENCH_ISA's tier is checked (t5::Error) here, not inside a worker's first kernel
 }
 
 void Engine::set_switches(const Switches& switches) {

@@ -25,7 +25,7 @@ constexpr int kDecodeGrain = 8;
 constexpr int kEncodeRowBlock = 256;
 
 bool use_blocked_gemm(const Exec& exec, Phase phase) {
-  return phase == Phase::Encode && exec.switches.blocked_gemm && blocked_gemm_available();
+  return phase == Phase::Encode && exec.switches.blocked_gemm;
 }
 
 // Splits a product our GEMM takes into blocks of kEncodeRowBlock activation rows, product(first_row, rows)

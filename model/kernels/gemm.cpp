@@ -1,12 +1,11 @@
 #include "kernels/gemm.h"
 
-#include <cblas.h>
-
 #include <algorithm>
 #include <cstring>
 
 #include "core/aligned_buffer.h"
 #include "core/half.h"
+#include "kernels/blas.h"
 
 namespace t5 {
 
@@ -36,6 +35,14 @@ void widen_rows(const WeightMatrix& w, int begin, int count, float* out) {
   }
 }
 
+const float* widened_rows(const WeightMatrix& w, int begin, int count) {
+  thread_local AlignedBuffer<float> widened;
+  const size_t size = static_cast<size_t>(count) * w.cols;
+  if (widened.size() < size) widened.resize(size);
+  widen_rows(w, begin, count, widened.data());
+  return widened.data();
+}
+
 void add_product(const float* product, int m, int n, float* out, int ld_out) {
   for (int i = 0; i < m; ++i)
     for (int j = 0; j < n; ++j) out[static_cast<size_t>(i) * ld_out + j] += product[static_cast<size_t>(i) * n + j];
@@ -53,19 +60,14 @@ void matmul(const float* in, int ld_in, int m, const WeightMatrix& w, float* out
     return;
   }
   if (w.type == WeightType::F32) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, w.rows, w.cols, 1.0f, in, ld_in, w.f32(), w.cols, 0.0f,
-                out, ld_out);
+    blas_sgemm(true, m, w.rows, w.cols, in, ld_in, w.f32(), w.cols, out, ld_out);
     return;
   }
   // A block of widened rows sized to stay in L2 while sgemm streams the activations past it.
   const int block_rows = std::max(16, static_cast<int>((256u << 10) / (static_cast<unsigned>(w.cols) * 4u)) / 16 * 16);
-  thread_local AlignedBuffer<float> widened;
-  if (widened.size() < static_cast<size_t>(block_rows) * w.cols) widened.resize(static_cast<size_t>(block_rows) * w.cols);
   for (int r = 0; r < w.rows; r += block_rows) {
     const int rows = std::min(block_rows, w.rows - r);
-    widen_rows(w, r, rows, widened.data());
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, rows, w.cols, 1.0f, in, ld_in, widened.data(), w.cols,
-                0.0f, out + r, ld_out);
+    blas_sgemm(true, m, rows, w.cols, in, ld_in, widened_rows(w, r, rows), w.cols, out + r, ld_out);
   }
 }
 

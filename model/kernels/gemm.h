@@ -14,5 +14,7 @@ void add_product(const float* product, int m, int n, float* out, int ld_out);
 
 // Widens rows [begin, begin + count) of `w` to fp32 (scales applied), `count` x w.cols values.
 void widen_rows(const WeightMatrix& w, int begin, int count, float* out);
+// The same into this thread's scratch buffer, valid until the thread's next call.
+const float* widened_rows(const WeightMatrix& w, int begin, int count);
 
 }  // namespace t5

@@ -10,20 +10,21 @@ namespace t5 {
 // Our GEMM for many-row products (encoder, cross-attention K/V): out[i][n] (+)= sum_k in[i][k] * w[n][k].
 //
 // The activations are packed once per product into panels of 32 rows, transposed ([K][32]), so a
-// 32 x 12 tile of the output accumulates in 24 registers while each weight is broadcast straight from
-// its row: weights are read where they lie, in their stored type, with no copy. fp32 weights go through
-// FMA; bf16 weights through AVX512_BF16 dot products, whose operands are bf16: the panel holds the
-// activations rounded to bf16 (they stay fp32 everywhere else, and the sums are fp32). These products are
-// bound by arithmetic, and keeping 16 activation bits as a bf16 high part plus remainder took two dot
-// products per pair: the base bf16 encoder 92-103 ms against 62-69 (alternating `t5bench bench`
-// processes). Without AVX512_BF16 the weights are widened and multiply the fp32 activations. int8 weights
-// are widened a block at a time. The sum over k runs in the same order for every row.
+// 32-row x C tile of the output accumulates in registers while each weight is broadcast straight from
+// its row: fp32 weights are read where they lie, with no copy (C = 12 with AVX-512's 32 registers, 6 with
+// AVX2's 16; gemm_driver.h walks the tiles, each tier's gemm.cpp multiplies them). With AVX512_BF16, bf16
+// weights go through bf16 dot products whose operands are bf16: the panel holds the activations rounded to
+// bf16 (they stay fp32 everywhere else, and the sums are fp32). These products are bound by arithmetic, and
+// keeping 16 activation bits as a bf16 high part plus remainder took two dot products per pair: the base
+// bf16 encoder 92-103 ms against 62-69 (alternating `t5bench bench` processes, Zen 5). Every other tier
+// widens bf16 and int8 weights to fp32 a cache-sized block of rows at a time and multiplies the fp32 panel.
+// The sum over k runs in the same order for every row.
 class PackedActivations {
  public:
   static constexpr int kPanelRows = 32;
 
-  // Sizes the panels for in[m][k] against weights of type `type`, then packs each panel (panels may be
-  // packed by different threads).
+  // Sizes the panels for in[m][k] against weights of type `type` (bf16 panels where the active tier has bf16
+  // dot products), then packs each panel (panels may be packed by different threads).
   void prepare(int m, int k, WeightType type);
   void pack_panel(const float* in, int ld_in, int panel);
   int rows() const { return m_; }
@@ -44,8 +45,5 @@ class PackedActivations {
 // Weight rows [n_begin, n_end) against every packed row; callers split n across threads.
 void matmul_blocked(const PackedActivations& a, const WeightMatrix& w, int n_begin, int n_end, float* out, int ld_out,
                     bool accumulate);
-
-// Whether this build has the kernel (AVX-512); otherwise callers use sgemm.
-bool blocked_gemm_available();
 
 }  // namespace t5

@@ -8,9 +8,10 @@ namespace t5 {
 // rows [row_begin, row_end) so callers can split a matrix across cores:
 //   out[i][n] (+)= sum_k in[i][k] * w[n][k]   for i < m, row_begin <= n < row_end.
 //
-// matvec_rows: our kernel. A block of weight rows (eight fp32, four bf16/int8) is streamed at a time and
-// each is applied to all m activation rows while it sits in L1; the arithmetic of one output does not depend on m or on the row
-// range, so a batch row gets bit-identical results to the same request run alone.
+// matvec_rows: our kernel, in the active instruction-set tier (gemv_driver.h). A block of weight rows (eight
+// fp32, four bf16/int8) is streamed at a time and each is applied to all m activation rows while it sits in
+// L1; the arithmetic of one output does not depend on m or on the row range, so a batch row gets
+// bit-identical results to the same request run alone.
 void matvec_rows(const float* in, int ld_in, int m, const WeightMatrix& w, int row_begin, int row_end, float* out,
                  int ld_out, bool accumulate);
 

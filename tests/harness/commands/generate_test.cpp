@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "io/json_file.h"
+#include "kernels/dispatch.h"
 #include "support/shared_data.h"
 
 namespace {
@@ -119,6 +120,25 @@ TEST(GenerateCommand, BadInputExitsOneNamingTheSource) {
   const t5test::CommandResult missing = t5test::run_command(t5bench_command("generate --model /nope --prompt hi"));
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_EQ(missing.err, "t5bench generate: /nope/config.json: cannot open: No such file or directory\n");
+}
+
+// T5BENCH_ISA forces a lower kernel tier; a name that is no tier, or a tier this CPU lacks, is a one-line
+// error before anything loads.
+TEST(GenerateCommand, RefusesAnIsaTierItCannotRun) {
+  t5test::TempDir dir("isa");
+  const std::string args = " generate --synthetic " + t5test::write_tiny_config(dir) + " --prompt '5 1' --input-ids";
+  t5test::CommandResult r = t5test::run_command("env T5BENCH_ISA=avx9000 " + t5bench_command(args));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "t5bench generate: T5BENCH_ISA=avx9000: unknown instruction-set tier (generic, avx2, avx512, "
+            "avx512_bf16)\n");
+  EXPECT_EQ(r.out, "");
+  r = t5test::run_command("env T5BENCH_ISA=generic " + t5bench_command(args + " --max-new-tokens 2 --ignore-eos"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  if (t5::host_isa_tiers().back() == t5::IsaTier::Avx512Bf16) return;  // the CPU runs every tier
+  r = t5test::run_command("env T5BENCH_ISA=avx512_bf16 " + t5bench_command(args));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err.rfind("t5bench generate: T5BENCH_ISA=avx512_bf16: this CPU lacks ", 0), 0u) << r.err;
 }
 
 }  // namespace

@@ -5,26 +5,23 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "accuracy/compare.h"
 #include "cli/model_args.h"
 #include "suites/reference_suite.h"
+#include "support/isa_tiers.h"
 #include "support/shared_data.h"
 #include "t5.h"
 
 namespace {
 
-class EngineTest : public testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override { T5_REQUIRE_SHARED_DATA(); }
-};
-
-TEST_P(EngineTest, GreedyOutputsMatchEveryReferenceSuite) {
-  t5::Engine engine(t5test::shared_model(), 2);
-  engine.set_switches(t5bench::parse_configuration(GetParam()));
+// Runs every case of the reference suites `files` and checks the outputs (tie-aware) and the top-5 logits.
+void expect_reference_outputs(t5::Engine& engine, const std::vector<std::string>& files, const std::string& label) {
   int cases = 0, exact = 0, ambiguous = 0;
   float worst_logit_error = 0;
-  for (const char* file : {"suite-dev.json", "suite-dev-long.json", "suite-seed.json", "suite-seed-128x32.json"}) {
+  for (const std::string& file : files) {
     const t5bench::ReferenceSuite suite = t5bench::load_reference_suite(t5test::reference_path(file));
     t5::GenerateOptions options;
     options.max_new_tokens = suite.max_new_tokens;
@@ -54,8 +51,47 @@ TEST_P(EngineTest, GreedyOutputsMatchEveryReferenceSuite) {
   }
   EXPECT_LE(worst_logit_error, 1e-3f);  // references are rounded to 6 decimals
   std::printf("[%s] %d cases: %d exact, %d ambiguous (near-tie divergence); top-5 logit max abs error %.3g\n",
-              GetParam().c_str(), cases, exact, ambiguous, worst_logit_error);
+              label.c_str(), cases, exact, ambiguous, worst_logit_error);
 }
+
+// At the best tier this host runs: every suite, every configuration.
+class EngineTest : public testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override { T5_REQUIRE_SHARED_DATA(); }
+};
+
+TEST_P(EngineTest, GreedyOutputsMatchEveryReferenceSuite) {
+  t5::Engine engine(t5test::shared_model(), 2);
+  engine.set_switches(t5bench::parse_configuration(GetParam()));
+  expect_reference_outputs(engine, {"suite-dev.json", "suite-dev-long.json", "suite-seed.json", "suite-seed-128x32.json"},
+                           GetParam() + ", " + t5::isa_tier_name(t5::active_isa_tier()));
+}
+
+// Each lower tier the host runs, with the same tolerances: the short suites in the configuration that runs our
+// kernels, and the benchmark's condition in the baseline too.
+class EngineLowerTierTest : public testing::TestWithParam<t5::IsaTier> {
+ protected:
+  void SetUp() override { T5_REQUIRE_SHARED_DATA(); }
+};
+
+TEST_P(EngineLowerTierTest, GreedyOutputsMatchTheShortSuites) {
+  const t5test::ActiveTier tier(GetParam());
+  t5::Engine engine(t5test::shared_model(), 2);
+  engine.set_switches(t5::Switches::optimized());
+  expect_reference_outputs(engine, {"suite-dev.json", "suite-seed.json", "suite-seed-128x32.json"},
+                           std::string("optimized, ") + t5::isa_tier_name(GetParam()));
+  engine.set_switches(t5::Switches::baseline());
+  expect_reference_outputs(engine, {"suite-seed-128x32.json"}, std::string("baseline, ") + t5::isa_tier_name(GetParam()));
+}
+
+std::vector<t5::IsaTier> lower_tiers() {
+  std::vector<t5::IsaTier> tiers = t5::host_isa_tiers();
+  tiers.pop_back();
+  return tiers;
+}
+
+INSTANTIATE_TEST_SUITE_P(Tiers, EngineLowerTierTest, testing::ValuesIn(lower_tiers()), t5test::tier_name);
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(EngineLowerTierTest);  // a host with one tier
 
 // baseline, optimized and each optimization alone: the configurations of `bench --configs ablation`.
 std::vector<std::string> ablation_configurations() {

@@ -11,7 +11,10 @@
 
 #include <cmath>
 #include <map>
+#include <string>
+#include <tuple>
 
+#include "support/isa_tiers.h"
 #include "support/shared_data.h"
 #include "t5.h"
 
@@ -30,7 +33,9 @@ t5::Tracer recorder(Traced& traced) {
   };
 }
 
-class GoldenTest : public testing::TestWithParam<std::string> {
+// Compares traced tensors with the golden ones, each within kTolerance, and keeps the largest difference.
+template <typename Param>
+class GoldenComparison : public testing::TestWithParam<Param> {
  protected:
   void SetUp() override { T5_REQUIRE_SHARED_DATA(); }
 
@@ -44,14 +49,23 @@ class GoldenTest : public testing::TestWithParam<std::string> {
     return worst;
   }
 
-  static t5::Switches switches_for(const std::string& config) {
-    return config == "baseline" ? t5::Switches::baseline() : t5::Switches::optimized();
-  }
-
   float largest_ = 0;
 };
 
+// Each configuration at each tier the host runs.
+class GoldenTest : public GoldenComparison<std::tuple<std::string, t5::IsaTier>> {
+ protected:
+  static t5::Switches switches_for(const std::string& config) {
+    return config == "baseline" ? t5::Switches::baseline() : t5::Switches::optimized();
+  }
+};
+
+class GoldenLongTest : public GoldenComparison<t5::IsaTier> {};
+
 TEST_P(GoldenTest, EncoderDecoderAndLogitsMatchTransformers) {
+  const std::string config = std::get<0>(GetParam());
+  const t5test::ActiveTier tier(std::get<1>(GetParam()));
+  const std::string label = config + ", " + t5::isa_tier_name(std::get<1>(GetParam()));
   const t5::T5Config& c = t5test::shared_model().config();
   t5::SafetensorsFile golden(t5test::reference_path("golden.safetensors"));
   t5::ThreadPool pool(2);
@@ -60,7 +74,7 @@ TEST_P(GoldenTest, EncoderDecoderAndLogitsMatchTransformers) {
     const std::vector<int32_t> decoder_ids = t5test::read_i64(golden, p + "decoder_input_ids");
     Traced traced;
     const t5::Tracer tracer = recorder(traced);
-    t5::Exec exec{pool, switches_for(GetParam()), nullptr, &tracer};
+    t5::Exec exec{pool, switches_for(config), nullptr, &tracer};
 
     const int length = static_cast<int>(ids.size());
     std::vector<float> hidden(static_cast<size_t>(length) * c.d_model);
@@ -88,9 +102,9 @@ TEST_P(GoldenTest, EncoderDecoderAndLogitsMatchTransformers) {
     for (const std::string name : {"encoder.final_layer_norm.out", "decoder.final_layer_norm.out"})
       compare(p + name, traced.rows[name], t5test::read_f32(golden, p + name));
     const float logit_error = compare(p + "logits", logits, t5test::read_f32(golden, p + "logits"));
-    std::printf("[%s] %slogits max abs error %.3g\n", GetParam().c_str(), p.c_str(), logit_error);
+    std::printf("[%s] %slogits max abs error %.3g\n", label.c_str(), p.c_str(), logit_error);
   }
-  std::printf("[%s] largest abs error over every golden tensor: %.3g\n", GetParam().c_str(), largest_);
+  std::printf("[%s] largest abs error over every golden tensor: %.3g\n", label.c_str(), largest_);
   RecordProperty("largest_abs_error", std::to_string(largest_));
 }
 
@@ -99,7 +113,8 @@ TEST_P(GoldenTest, EncoderDecoderAndLogitsMatchTransformers) {
 // output: 5e-5). OpenBLAS's kernels as this environment selects them (OPENBLAS_CORETYPE=Haswell) sum
 // each output in one long chain and end 2e-4 from float64 here, so the baseline configuration is held
 // to the reference suites (tokens and logits) for long inputs rather than to this tensor.
-TEST_F(GoldenTest, LongEncoderPassMatchesTransformers) {
+TEST_P(GoldenLongTest, LongEncoderPassMatchesTransformers) {
+  const t5test::ActiveTier tier(GetParam());
   t5::SafetensorsFile golden(t5test::reference_path("golden-long.safetensors"));
   const std::vector<int32_t> ids = t5test::read_i64(golden, "long.input_ids");
   t5::ThreadPool pool(2);
@@ -108,9 +123,15 @@ TEST_F(GoldenTest, LongEncoderPassMatchesTransformers) {
   t5::EncoderWorkspace workspace;
   t5::encode(exec, t5test::shared_model(), ids.data(), {static_cast<int>(ids.size())}, workspace, hidden.data());
   const float error = compare("long.encoder.last_hidden_state", hidden, t5test::read_f32(golden, "long.encoder.last_hidden_state"));
-  std::printf("[optimized] %zu-token encoder max abs error %.3g\n", ids.size(), error);
+  std::printf("[optimized, %s] %zu-token encoder max abs error %.3g\n", t5::isa_tier_name(GetParam()), ids.size(),
+              error);
 }
 
-INSTANTIATE_TEST_SUITE_P(Configurations, GoldenTest, testing::Values("baseline", "optimized"));
+INSTANTIATE_TEST_SUITE_P(Configurations, GoldenTest,
+                         testing::Combine(testing::Values("baseline", "optimized"), t5test::host_tiers()),
+                         [](const auto& info) {
+                           return std::get<0>(info.param) + "_" + t5::isa_tier_name(std::get<1>(info.param));
+                         });
+INSTANTIATE_TEST_SUITE_P(Tiers, GoldenLongTest, t5test::host_tiers(), t5test::tier_name);
 
 }  // namespace

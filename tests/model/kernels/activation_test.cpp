@@ -5,11 +5,15 @@
 #include <cmath>
 #include <vector>
 
+#include "support/isa_tiers.h"
+
 namespace {
+
+class ActivationTest : public t5test::TierTest {};
 
 double gelu_new(double x) { return 0.5 * x * (1 + std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x))); }
 
-TEST(Activation, GatedGeluIsTheTanhApproximationTimesUp) {
+TEST_P(ActivationTest, GatedGeluIsTheTanhApproximationTimesUp) {
   std::vector<float> gate, up;
   for (float x = -12.0f; x <= 12.0f; x += 0.0173f) {
     gate.push_back(x);
@@ -30,12 +34,14 @@ TEST(Activation, GatedGeluIsTheTanhApproximationTimesUp) {
   EXPECT_NEAR(result[0], 0.8413447460f, 1e-6);
 }
 
-TEST(Activation, ReluAndSilu) {
+TEST_P(ActivationTest, ReluAndSilu) {
   std::vector<float> x{-2.0f, -0.5f, 0.0f, 0.5f, 3.0f}, out(5);
   t5::activate(t5::Activation::Relu, x.data(), 5, out.data());
   EXPECT_EQ(out, (std::vector<float>{0, 0, 0, 0.5f, 3.0f}));
   t5::activate(t5::Activation::Silu, x.data(), 5, out.data());
   for (size_t i = 0; i < x.size(); ++i) EXPECT_NEAR(out[i], x[i] / (1 + std::exp(-x[i])), 1e-6);
 }
+
+INSTANTIATE_TEST_SUITE_P(Tiers, ActivationTest, t5test::host_tiers(), t5test::tier_name);
 
 }  // namespace

@@ -4,7 +4,11 @@
 
 #include <cmath>
 #include <random>
+#include <string>
+#include <tuple>
 #include <vector>
+
+#include "support/isa_tiers.h"
 
 namespace {
 
@@ -39,10 +43,11 @@ std::vector<float> reference(const Shape& s, const std::vector<float>& q, const 
   return out;
 }
 
-class AttentionTest : public testing::TestWithParam<Shape> {};
+class AttentionTest : public testing::TestWithParam<std::tuple<t5::IsaTier, Shape>> {};
 
 TEST_P(AttentionTest, MaterializedFusedAndDecodeAgreeWithDoublePrecision) {
-  const Shape s = GetParam();
+  const t5test::ActiveTier tier(std::get<0>(GetParam()));
+  const Shape s = std::get<1>(GetParam());
   const int inner = s.heads * s.d_kv, ld = inner + 3;  // strided rows, as in the packed qkv buffer
   std::mt19937 rng(42);
   std::normal_distribution<float> normal(0.0f, 1.0f);
@@ -104,10 +109,18 @@ TEST_P(AttentionTest, MaterializedFusedAndDecodeAgreeWithDoublePrecision) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, AttentionTest,
-                         testing::Values(Shape{1, 1, 2, 64}, Shape{5, 5, 3, 64}, Shape{17, 17, 6, 64},
-                                         Shape{33, 130, 2, 64}, Shape{9, 9, 2, 128}, Shape{7, 21, 2, 24}));
+                         testing::Combine(t5test::host_tiers(),
+                                          testing::Values(Shape{1, 1, 2, 64}, Shape{5, 5, 3, 64}, Shape{17, 17, 6, 64},
+                                                          Shape{33, 130, 2, 64}, Shape{9, 9, 2, 128},
+                                                          Shape{7, 21, 2, 24})),
+                         [](const auto& info) {
+                           return std::string(t5::isa_tier_name(std::get<0>(info.param))) + "_" +
+                                  std::to_string(info.index);
+                         });
 
-TEST(Attention, NoBiasMeansPlainSoftmax) {
+class AttentionTierTest : public t5test::TierTest {};
+
+TEST_P(AttentionTierTest, NoBiasMeansPlainSoftmax) {
   const Shape s{3, 40, 2, 64};
   const int inner = s.heads * s.d_kv;
   std::mt19937 rng(9);
@@ -126,5 +139,7 @@ TEST(Attention, NoBiasMeansPlainSoftmax) {
   }
   for (size_t i = 0; i < out.size(); ++i) ASSERT_NEAR(out[i], expected[i], 1e-4f);
 }
+
+INSTANTIATE_TEST_SUITE_P(Tiers, AttentionTierTest, t5test::host_tiers(), t5test::tier_name);
 
 }  // namespace

@@ -4,10 +4,13 @@
 
 #include <cmath>
 #include <random>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/half.h"
 #include "kernels/quantize.h"
+#include "support/isa_tiers.h"
 
 namespace {
 
@@ -79,11 +82,11 @@ std::vector<float> run(const Problem& p, t5::WeightType type, int m, bool accumu
   return out;
 }
 
-class BlockedGemmTest : public testing::TestWithParam<Shape> {};
+class BlockedGemmTest : public testing::TestWithParam<std::tuple<t5::IsaTier, Shape>> {};
 
 TEST_P(BlockedGemmTest, MatchesDoublePrecisionForEveryWeightType) {
-  if (!t5::blocked_gemm_available()) GTEST_SKIP() << "built without AVX-512";
-  const Problem p(GetParam());
+  const t5test::ActiveTier tier(std::get<0>(GetParam()));
+  const Problem p(std::get<1>(GetParam()));
   // Products of exact operands summed in fp32: fp32 and int8 (widened) weights times the fp32 activations,
   // bf16 weights times the activations' bf16 rounding where AVX512_BF16 computes them (both operands bf16,
   // each product exact in fp32).
@@ -102,13 +105,19 @@ TEST_P(BlockedGemmTest, MatchesDoublePrecisionForEveryWeightType) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, BlockedGemmTest,
-                         testing::Values(Shape{1, 1, 2}, Shape{5, 13, 16}, Shape{32, 12, 64}, Shape{33, 25, 100},
-                                         Shape{70, 130, 256}, Shape{128, 768, 768}, Shape{17, 40, 2048},
-                                         Shape{9, 7, 33}));
+                         testing::Combine(t5test::host_tiers(),
+                                          testing::Values(Shape{1, 1, 2}, Shape{5, 13, 16}, Shape{32, 12, 64},
+                                                          Shape{33, 25, 100}, Shape{70, 130, 256},
+                                                          Shape{128, 768, 768}, Shape{17, 40, 2048}, Shape{9, 7, 33})),
+                         [](const auto& info) {
+                           return std::string(t5::isa_tier_name(std::get<0>(info.param))) + "_" +
+                                  std::to_string(info.index);
+                         });
+
+class BlockedGemmTierTest : public t5test::TierTest {};
 
 // A row's result does not depend on how many rows were packed with it (batched encoders rely on it).
-TEST(BlockedGemm, RowsAreIndependentOfTheBatch) {
-  if (!t5::blocked_gemm_available()) GTEST_SKIP() << "built without AVX-512";
+TEST_P(BlockedGemmTierTest, RowsAreIndependentOfTheBatch) {
   const Problem p(Shape{70, 50, 300});
   for (t5::WeightType type : {t5::WeightType::F32, t5::WeightType::BF16, t5::WeightType::I8}) {
     const std::vector<float> all = run(p, type, 70, false, 0.0f);
@@ -116,5 +125,7 @@ TEST(BlockedGemm, RowsAreIndependentOfTheBatch) {
     for (size_t i = 0; i < first.size(); ++i) ASSERT_EQ(first[i], all[i]) << "type " << int(type) << " at " << i;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Tiers, BlockedGemmTierTest, t5test::host_tiers(), t5test::tier_name);
 
 }  // namespace

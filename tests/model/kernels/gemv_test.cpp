@@ -4,11 +4,14 @@
 
 #include <cmath>
 #include <random>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/half.h"
 #include "kernels/gemm.h"
 #include "kernels/quantize.h"
+#include "support/isa_tiers.h"
 
 namespace {
 
@@ -67,10 +70,11 @@ std::vector<float> reference(const std::vector<float>& in, int m, const std::vec
   return out;
 }
 
-class GemvTest : public testing::TestWithParam<Case> {};
+class GemvTest : public testing::TestWithParam<std::tuple<t5::IsaTier, Case>> {};
 
 TEST_P(GemvTest, MatchesDoublePrecisionForEveryWeightType) {
-  const Case c = GetParam();
+  const t5test::ActiveTier tier(std::get<0>(GetParam()));
+  const Case c = std::get<1>(GetParam());
   const Weights w = make_weights(c.rows, c.cols, 7);
   std::mt19937 rng(3);
   std::normal_distribution<float> normal(0.0f, 1.0f);
@@ -102,10 +106,18 @@ TEST_P(GemvTest, MatchesDoublePrecisionForEveryWeightType) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, GemvTest,
-                         testing::Values(Case{1, 16, 1}, Case{7, 33, 1}, Case{64, 256, 1}, Case{384, 512, 1},
-                                         Case{13, 768, 3}, Case{130, 2048, 8}, Case{5, 17, 32}));
+                         testing::Combine(t5test::host_tiers(),
+                                          testing::Values(Case{1, 16, 1}, Case{7, 33, 1}, Case{64, 256, 1},
+                                                          Case{384, 512, 1}, Case{13, 768, 3}, Case{130, 2048, 8},
+                                                          Case{5, 17, 32})),
+                         [](const auto& info) {
+                           return std::string(t5::isa_tier_name(std::get<0>(info.param))) + "_" +
+                                  std::to_string(info.index);
+                         });
 
-TEST(Gemv, ABatchRowIsBitIdenticalToTheSameRowAlone) {
+class GemvTierTest : public t5test::TierTest {};
+
+TEST_P(GemvTierTest, ABatchRowIsBitIdenticalToTheSameRowAlone) {
   const int rows = 203, cols = 768, m = 9;
   const Weights w = make_weights(rows, cols, 11);
   std::mt19937 rng(5);
@@ -126,5 +138,7 @@ TEST(Gemv, ABatchRowIsBitIdenticalToTheSameRowAlone) {
     }
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Tiers, GemvTierTest, t5test::host_tiers(), t5test::tier_name);
 
 }  // namespace

@@ -5,9 +5,13 @@
 #include <cmath>
 #include <vector>
 
+#include "support/isa_tiers.h"
+
 namespace {
 
-TEST(RmsNorm, MatchesTheT5Formula) {
+class RmsNormTest : public t5test::TierTest {};
+
+TEST_P(RmsNormTest, MatchesTheT5Formula) {
   for (int cols : {1, 15, 16, 33, 256, 770}) {
     std::vector<float> x(static_cast<size_t>(cols)), w(x.size()), out(x.size());
     for (int i = 0; i < cols; ++i) {
@@ -25,10 +29,12 @@ TEST(RmsNorm, MatchesTheT5Formula) {
   }
 }
 
-TEST(RmsNorm, EpsilonKeepsZeroRowsFinite) {
+TEST_P(RmsNormTest, EpsilonKeepsZeroRowsFinite) {
   std::vector<float> x(32, 0.0f), w(32, 1.0f), out(32, 5.0f);
   t5::rms_norm(x.data(), w.data(), 1e-6f, 32, out.data());
   for (float v : out) EXPECT_EQ(v, 0.0f);
 }
+
+INSTANTIATE_TEST_SUITE_P(Tiers, RmsNormTest, t5test::host_tiers(), t5test::tier_name);
 
 }  // namespace

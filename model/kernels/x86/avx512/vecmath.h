@@ -1,17 +1,12 @@
 #pragma once
 
-// Vectorized exp and tanh for the kernels. exp is accurate to about 2 ulp over the float range and gives
-// exactly 0 below -104 (so -inf scores vanish from a softmax).
+// Vectorized exp for the AVX-512 kernels, and the float <-> double moves of their double-precision scores.
+// exp is accurate to about 2 ulp over the float range and gives exactly 0 below -104 (so -inf scores vanish
+// from a softmax).
 
-#include <cmath>
-
-#if defined(__AVX512F__)
 #include "kernels/simd.h"
-#endif
 
-namespace t5 {
-
-#if defined(__AVX512F__)
+namespace t5::T5_TIER {
 
 inline __m512 exp512(__m512 x) {
   const __m512 log2e = _mm512_set1_ps(1.44269504088896341f);
@@ -33,15 +28,17 @@ inline __m512 exp512(__m512 x) {
   return _mm512_scalef_ps(p, n);
 }
 
-// tanh(y) = 1 - 2 / (e^{2y} + 1): saturates to ±1 without overflow trouble.
-inline __m512 tanh512(__m512 y) {
-  __m512 e = exp512(_mm512_add_ps(y, y));
-  __m512 one = _mm512_set1_ps(1.0f);
-  return _mm512_sub_ps(one, _mm512_div_ps(_mm512_set1_ps(2.0f), _mm512_add_ps(e, one)));
+// Scores are double and probabilities fp32: 16 floats widen to two halves of eight doubles, and 16 scores'
+// distances from their max narrow back to 16 floats.
+inline __m512d widen_low(__m512 v) { return _mm512_cvtps_pd(_mm512_castps512_ps256(v)); }
+inline __m512d widen_high(__m512 v) {
+  return _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+}
+inline __m512 narrow_shifted(__m512d low, __m512d high, __m512d shift) {
+  const __m256 low_ps = _mm512_cvtpd_ps(_mm512_sub_pd(low, shift));
+  const __m256 high_ps = _mm512_cvtpd_ps(_mm512_sub_pd(high, shift));
+  const __m512d low_half = _mm512_castps_pd(_mm512_castps256_ps512(low_ps));
+  return _mm512_castpd_ps(_mm512_insertf64x4(low_half, _mm256_castps_pd(high_ps), 1));
 }
 
-#endif
-
-inline float tanh_scalar(float y) { return std::tanh(y); }
-
-}  // namespace t5
+}  // namespace t5::T5_TIER

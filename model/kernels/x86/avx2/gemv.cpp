@@ -1,0 +1,97 @@
+// Decode GEMV, AVX2: eight columns per register; a row's last partial chunk goes through a zero-padded copy.
+#include <cstring>
+
+#include "kernels/gemv_driver.h"
+#include "kernels/x86/avx2/vecmath.h"
+
+namespace t5::T5_TIER {
+
+namespace {
+
+inline __m256 widen_bf16(__m128i h) { return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16)); }
+
+inline __m256 load_weights(const WeightRow<float>& row, int k) { return _mm256_loadu_ps(row.values + k); }
+inline __m256 load_weights(const WeightRow<uint16_t>& row, int k) {
+  return widen_bf16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row.values + k)));
+}
+inline __m256 load_weights(const WeightRow<int8_t>& row, int k) {
+  const __m256 q = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(row.values + k))));
+  return _mm256_mul_ps(q, _mm256_set1_ps(row.group_scales[k / kInt8Group]));
+}
+
+// The `count` (< 8) values of a row's last chunk, widened one at a time, zero beyond.
+inline float widen_one(const WeightRow<float>& row, int k) { return row.values[k]; }
+inline float widen_one(const WeightRow<uint16_t>& row, int k) {
+  const uint32_t bits = static_cast<uint32_t>(row.values[k]) << 16;  // bf16 is the top half of a float
+  float value;
+  std::memcpy(&value, &bits, sizeof value);
+  return value;
+}
+inline float widen_one(const WeightRow<int8_t>& row, int k) {
+  return static_cast<float>(row.values[k]) * row.group_scales[k / kInt8Group];
+}
+template <typename T>
+inline __m256 load_weights_tail(const WeightRow<T>& row, int k, int count) {
+  alignas(32) float values[8] = {};
+  for (int i = 0; i < count; ++i) values[i] = widen_one(row, k + i);
+  return _mm256_load_ps(values);
+}
+inline __m256 load_activations_tail(const float* x, int k, int count) {
+  return _mm256_maskload_ps(x + k, first_lanes(count));
+}
+
+// One prefetch per cache line of a row, StreamShape's distance ahead.
+template <typename T>
+inline void prefetch_ahead(const WeightRow<T>& row, int k) {
+  constexpr int kPerLine = 64 / static_cast<int>(sizeof(T));
+  if (k % kPerLine == 0)
+    _mm_prefetch(reinterpret_cast<const char*>(row.values + k) + StreamShape<T>::prefetch_bytes, _MM_HINT_T0);
+}
+
+// Keeps a loaded value in a register rather than folded into every FMA that uses it (see the AVX-512 GEMV).
+inline __m256 in_register(__m256 v) {
+  asm volatile("" : "+x"(v));
+  return v;
+}
+
+struct Dot {
+  static constexpr int kMaxSums = 8;  // 16 registers: eight sums, the activations and a weight
+
+  // Each (weight row, activation row) pair accumulates its 8-column chunks in one register, in column order,
+  // and reduces it the same way whatever R and A are.
+  template <int R, int A, typename T>
+  static void rows(const WeightRow<T>* rows, const float* const* x, int cols, float* result) {
+    __m256 sum[A][R];
+    for (int a = 0; a < A; ++a)
+      for (int r = 0; r < R; ++r) sum[a][r] = _mm256_setzero_ps();
+    int k = 0;
+    for (; k + 8 <= cols; k += 8) {
+      __m256 xk[A];
+      for (int a = 0; a < A; ++a) xk[a] = in_register(_mm256_loadu_ps(x[a] + k));
+      for (int r = 0; r < R; ++r) {
+        prefetch_ahead(rows[r], k);
+        const __m256 w = in_register(load_weights(rows[r], k));
+        for (int a = 0; a < A; ++a) sum[a][r] = _mm256_fmadd_ps(w, xk[a], sum[a][r]);
+      }
+    }
+    if (k < cols) {
+      __m256 xk[A];
+      for (int a = 0; a < A; ++a) xk[a] = load_activations_tail(x[a], k, cols - k);
+      for (int r = 0; r < R; ++r) {
+        const __m256 w = load_weights_tail(rows[r], k, cols - k);
+        for (int a = 0; a < A; ++a) sum[a][r] = _mm256_fmadd_ps(w, xk[a], sum[a][r]);
+      }
+    }
+    for (int a = 0; a < A; ++a)
+      for (int r = 0; r < R; ++r) result[a * R + r] = horizontal_sum(sum[a][r]);
+  }
+};
+
+}  // namespace
+
+void matvec_rows(const float* in, int ld_in, int m, const WeightMatrix& w, int row_begin, int row_end, float* out,
+                 int ld_out, bool accumulate) {
+  matvec_rows_with<Dot>(in, ld_in, m, w, row_begin, row_end, out, ld_out, accumulate);
+}
+
+}  // namespace t5::T5_TIER

@@ -1,0 +1,180 @@
+// Attention, AVX-512: 16 keys per online-softmax step, scores in two registers of eight doubles.
+#include "kernels/attention_driver.h"
+#include "kernels/x86/avx512/vecmath.h"
+
+namespace t5::T5_TIER {
+
+namespace {
+
+constexpr int kQueryGroup = 4;  // queries sharing each loaded key column
+constexpr int kKeyBlock = 16;   // keys per online-softmax step: one vector of scores
+
+// One group of up to kQueryGroup queries, head dimension D (a multiple of 16). Probabilities, values and
+// outputs stay fp32.
+template <int D>
+void fused_group(const AttentionArgs& a, int head, int i0, int nq, const float* kt, int lk_stride,
+                 const DistanceBias* bias) {
+  constexpr int kChunks = D / 16;
+  const int col = head * D;
+  const float* q[kQueryGroup];
+  for (int g = 0; g < kQueryGroup; ++g) q[g] = a.q + static_cast<long>(i0 + std::min(g, nq - 1)) * a.ld_q + col;
+
+  __m512 acc[kQueryGroup][kChunks];
+  double running_max[kQueryGroup];
+  float running_sum[kQueryGroup];
+  for (int g = 0; g < kQueryGroup; ++g) {
+    for (int c = 0; c < kChunks; ++c) acc[g][c] = _mm512_setzero_ps();
+    running_max[g] = -std::numeric_limits<double>::infinity();
+    running_sum[g] = 0.0f;
+  }
+  alignas(64) float probs[kQueryGroup][kKeyBlock];
+  const __m512d minus_infinity = _mm512_set1_pd(-std::numeric_limits<double>::infinity());
+
+  for (int j0 = 0; j0 < a.lk; j0 += kKeyBlock) {
+    const int valid = std::min(kKeyBlock, a.lk - j0);
+    const __mmask16 mask = static_cast<__mmask16>((1u << valid) - 1);
+    __m512d low[kQueryGroup], high[kQueryGroup];  // scores of keys j0..j0+7 and j0+8..j0+15
+    for (int g = 0; g < kQueryGroup; ++g) low[g] = high[g] = _mm512_setzero_pd();
+    for (int d = 0; d < D; ++d) {
+      const __m512 kcol = _mm512_loadu_ps(kt + static_cast<long>(d) * lk_stride + j0);
+      const __m512d k_low = widen_low(kcol);
+      const __m512d k_high = widen_high(kcol);
+      for (int g = 0; g < kQueryGroup; ++g) {
+        const __m512d qd = _mm512_set1_pd(q[g][d]);
+        low[g] = _mm512_fmadd_pd(qd, k_low, low[g]);
+        high[g] = _mm512_fmadd_pd(qd, k_high, high[g]);
+      }
+    }
+    for (int g = 0; g < kQueryGroup; ++g) {
+      if (bias) {
+        // Rows past nq repeat the last query (see q[g]) and must read its bias: the table ends there.
+        const int row = std::min(g, nq - 1);
+        const float* b = bias->center + static_cast<long>(head) * bias->head_stride + j0 - (bias->query_position + i0 + row);
+        const __m512 bias_values = _mm512_maskz_loadu_ps(mask, b);
+        low[g] = _mm512_add_pd(low[g], widen_low(bias_values));
+        high[g] = _mm512_add_pd(high[g], widen_high(bias_values));
+      }
+      low[g] = _mm512_mask_blend_pd(static_cast<__mmask8>(mask), minus_infinity, low[g]);
+      high[g] = _mm512_mask_blend_pd(static_cast<__mmask8>(mask >> 8), minus_infinity, high[g]);
+      const double block_max = std::max(_mm512_reduce_max_pd(low[g]), _mm512_reduce_max_pd(high[g]));
+      const double new_max = std::max(running_max[g], block_max);
+      const float rescale = static_cast<float>(std::exp(running_max[g] - new_max));  // 0 on the first block
+      const __m512 shifted = narrow_shifted(low[g], high[g], _mm512_set1_pd(new_max));
+      const __m512 p = _mm512_maskz_mov_ps(mask, exp512(shifted));
+      running_sum[g] = running_sum[g] * rescale + _mm512_reduce_add_ps(p);
+      running_max[g] = new_max;
+      _mm512_store_ps(probs[g], p);
+      const __m512 vr = _mm512_set1_ps(rescale);
+      for (int c = 0; c < kChunks; ++c) acc[g][c] = _mm512_mul_ps(acc[g][c], vr);
+    }
+    for (int jj = 0; jj < valid; ++jj) {
+      const float* vrow = a.v + static_cast<long>(j0 + jj) * a.ld_v + col;
+      __m512 vv[kChunks];
+      for (int c = 0; c < kChunks; ++c) vv[c] = _mm512_loadu_ps(vrow + 16 * c);
+      for (int g = 0; g < kQueryGroup; ++g) {
+        const __m512 p = _mm512_set1_ps(probs[g][jj]);
+        for (int c = 0; c < kChunks; ++c) acc[g][c] = _mm512_fmadd_ps(p, vv[c], acc[g][c]);
+      }
+    }
+  }
+  for (int g = 0; g < nq; ++g) {
+    float* out = a.out + static_cast<long>(i0 + g) * a.ld_out + col;
+    const __m512 inv = _mm512_set1_ps(1.0f / running_sum[g]);
+    for (int c = 0; c < kChunks; ++c) _mm512_storeu_ps(out + 16 * c, _mm512_mul_ps(acc[g][c], inv));
+  }
+}
+
+constexpr int kScoredTogether = 4;
+constexpr int kMaxHeadChunks = 4;  // the head output held in registers: d_kv up to 64
+
+// q . k in double for a head of d_kv (a multiple of 8) floats, one 8-wide accumulator per key in column
+// order; kKeys keys at a time, so their FMA chains overlap instead of waiting on each other's latency. A
+// key's score is the same bits whichever group it falls in.
+template <int kKeys>
+inline void score_keys(const float* qh, const float* const* keys, int d_kv, double* scores) {
+  __m512d sum[kKeys];
+  for (int key = 0; key < kKeys; ++key) sum[key] = _mm512_setzero_pd();
+  for (int d = 0; d < d_kv; d += 8) {
+    const __m512d qd = _mm512_cvtps_pd(_mm256_loadu_ps(qh + d));
+    for (int key = 0; key < kKeys; ++key)
+      sum[key] = _mm512_fmadd_pd(qd, _mm512_cvtps_pd(_mm256_loadu_ps(keys[key] + d)), sum[key]);
+  }
+  for (int key = 0; key < kKeys; ++key) scores[key] = _mm512_reduce_add_pd(sum[key]);
+}
+
+struct Decode {
+  static void score(const float* qh, const float* const* key_rows, int col, int lk, int d_kv, double* scores) {
+    int j = 0;
+    if (d_kv % 8 == 0) {
+      for (; j + kScoredTogether <= lk; j += kScoredTogether) {
+        const float* keys[kScoredTogether];
+        for (int key = 0; key < kScoredTogether; ++key) {
+          if (j + key + kRowsAhead < lk) prefetch_head(key_rows[j + key + kRowsAhead] + col, d_kv);
+          keys[key] = key_rows[j + key] + col;
+        }
+        score_keys<kScoredTogether>(qh, keys, d_kv, scores + j);
+      }
+      for (; j < lk; ++j) {
+        const float* key = key_rows[j] + col;
+        score_keys<1>(qh, &key, d_kv, scores + j);
+      }
+    }
+    score_scalar(qh, key_rows, col, j, lk, d_kv, scores);
+  }
+
+  // exp512 (within 2 ulp of std::exp) for whole groups of 16 keys; the sum runs in key order.
+  static double exp_and_sum(double* scores, int lk, double max) {
+    double sum = 0.0;
+    int j = 0;
+    for (const __m512d shift = _mm512_set1_pd(max); j + 16 <= lk; j += 16) {
+      const __m512 e = exp512(narrow_shifted(_mm512_loadu_pd(scores + j), _mm512_loadu_pd(scores + j + 8), shift));
+      _mm512_storeu_pd(scores + j, widen_low(e));
+      _mm512_storeu_pd(scores + j + 8, widen_high(e));
+      for (int t = 0; t < 16; ++t) sum += scores[j + t];
+    }
+    return exp_and_sum_scalar(scores, j, lk, max, sum);
+  }
+
+  // The head's output stays in registers across the keys; p * v is a product, then a sum, as the scalar
+  // form rounds it.
+  static void weigh_values(const double* p, double inv, const float* const* value_rows, int col, int lk, int d_kv,
+                           float* out) {
+    if (d_kv % 16 != 0 || d_kv / 16 > kMaxHeadChunks) return weigh_values_scalar(p, inv, value_rows, col, lk, d_kv, out);
+    const int chunks = d_kv / 16;
+    __m512 acc[kMaxHeadChunks];
+    for (int c = 0; c < chunks; ++c) acc[c] = _mm512_setzero_ps();
+    for (int j = 0; j < lk; ++j) {
+      if (j + kRowsAhead < lk) prefetch_head(value_rows[j + kRowsAhead] + col, d_kv);
+      const __m512 pj = _mm512_set1_ps(static_cast<float>(p[j] * inv));
+      const float* vj = value_rows[j] + col;
+      for (int c = 0; c < chunks; ++c) acc[c] = _mm512_add_ps(acc[c], _mm512_mul_ps(pj, _mm512_loadu_ps(vj + 16 * c)));
+    }
+    for (int c = 0; c < chunks; ++c) _mm512_storeu_ps(out + 16 * c, acc[c]);
+  }
+};
+
+}  // namespace
+
+void attention_fused(const AttentionArgs& a, int head, int q_begin, int q_end, const float* k_transposed,
+                     int lk_stride, const DistanceBias* bias) {
+  if (a.d_kv != 64 && a.d_kv != 128) {
+    for (int i = q_begin; i < q_end; ++i) fused_query_scalar(a, head, i, k_transposed, lk_stride, bias);
+    return;
+  }
+  for (int i0 = q_begin; i0 < q_end; i0 += kQueryGroup) {
+    const int nq = std::min(kQueryGroup, q_end - i0);
+    if (a.d_kv == 64)
+      fused_group<64>(a, head, i0, nq, k_transposed, lk_stride, bias);
+    else
+      fused_group<128>(a, head, i0, nq, k_transposed, lk_stride, bias);
+  }
+}
+
+void attention_decode(const float* q, const float* const* key_rows, const float* const* value_rows, int lk,
+                      int head_begin, int head_end, int d_kv, const float* bias_row, int bias_stride, double* scores,
+                      float* out) {
+  attention_decode_with<Decode>(q, key_rows, value_rows, lk, head_begin, head_end, d_kv, bias_row, bias_stride, scores,
+                                out);
+}
+
+}  // namespace t5::T5_TIER
