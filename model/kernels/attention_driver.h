@@ -85,6 +85,24 @@ inline void weigh_values_scalar(const double* p, double inv, const float* const*
   }
 }
 
+// The tier's attention_fused: Fused::group<D>(a, head, i0, nq, kt, lk_stride, bias) takes up to
+// Fused::kQueryGroup queries of a head of size D (64 or 128); other head sizes run the portable form.
+template <typename Fused>
+void attention_fused_with(const AttentionArgs& a, int head, int q_begin, int q_end, const float* k_transposed,
+                          int lk_stride, const DistanceBias* bias) {
+  if (a.d_kv != 64 && a.d_kv != 128) {
+    for (int i = q_begin; i < q_end; ++i) fused_query_scalar(a, head, i, k_transposed, lk_stride, bias);
+    return;
+  }
+  for (int i0 = q_begin; i0 < q_end; i0 += Fused::kQueryGroup) {
+    const int nq = std::min(Fused::kQueryGroup, q_end - i0);
+    if (a.d_kv == 64)
+      Fused::template group<64>(a, head, i0, nq, k_transposed, lk_stride, bias);
+    else
+      Fused::template group<128>(a, head, i0, nq, k_transposed, lk_stride, bias);
+  }
+}
+
 template <typename Decode>
 void attention_decode_with(const float* q, const float* const* key_rows, const float* const* value_rows, int lk,
                            int head_begin, int head_end, int d_kv, const float* bias_row, int bias_stride,

@@ -1,5 +1,6 @@
 // The encoder and decoder reproduce transformers' intermediate tensors (../shared/reference/golden*.safetensors)
-// in every configuration: each block's output, the final norms and the logits, within 1e-4.
+// in both configurations at every kernel tier: each block's output, the final norms and the logits, within 1e-4
+// (the baseline: 1.5e-4, below).
 //
 // Each stack is checked from the reference's own inputs: the encoder from the input ids, the decoder from
 // transformers' encoder output. Both fp32 encoders sit 3-7e-6 from a float64 computation at the final norm,
@@ -22,6 +23,15 @@ namespace {
 
 constexpr float kTolerance = 1e-4f;  // fp32 against fp32: only summation order differs
 
+// The baseline's products are OpenBLAS's, whose kernels (chosen by the host and OPENBLAS_CORETYPE) sum each
+// output in long chains, and whose edge kernels depend on the row range a thread takes, which the balanced
+// split varies from run to run. Against a float64 computation of these tensors (scripts/golden_f64.py:
+// transformers in float64 on the same inputs, run on the GPU machine), on the Zen 5 host, 12 runs per tier:
+// the baseline ends 5.4e-5 to 9.5e-5 from float64 (encoder block 3 the worst; the generic and avx2 tiers the
+// farthest), transformers' own fp32 tensors 5.6e-5. Their sum bounds the distance between the two: 1.5e-4.
+// The configuration with our kernels sits 5.6e-5 to 8.2e-5 from float64 and holds 1e-4.
+constexpr float kBaselineTolerance = 1.5e-4f;
+
 struct Traced {
   std::map<std::string, std::vector<float>> rows;  // name -> concatenated rows, in call order
 };
@@ -33,7 +43,7 @@ t5::Tracer recorder(Traced& traced) {
   };
 }
 
-// Compares traced tensors with the golden ones, each within kTolerance, and keeps the largest difference.
+// Compares traced tensors with the golden ones, each within tolerance_, and keeps the largest difference.
 template <typename Param>
 class GoldenComparison : public testing::TestWithParam<Param> {
  protected:
@@ -44,12 +54,13 @@ class GoldenComparison : public testing::TestWithParam<Param> {
     EXPECT_EQ(got.size(), want.size()) << name;
     float worst = 0;
     for (size_t i = 0; i < std::min(got.size(), want.size()); ++i) worst = std::max(worst, std::fabs(got[i] - want[i]));
-    EXPECT_LE(worst, kTolerance) << name;
+    EXPECT_LE(worst, tolerance_) << name;
     largest_ = std::max(largest_, worst);
     return worst;
   }
 
   float largest_ = 0;
+  float tolerance_ = kTolerance;
 };
 
 // Each configuration at each tier the host runs.
@@ -65,6 +76,7 @@ class GoldenLongTest : public GoldenComparison<t5::IsaTier> {};
 TEST_P(GoldenTest, EncoderDecoderAndLogitsMatchTransformers) {
   const std::string config = std::get<0>(GetParam());
   const t5test::ActiveTier tier(std::get<1>(GetParam()));
+  if (config == "baseline") tolerance_ = kBaselineTolerance;
   const std::string label = config + ", " + t5::isa_tier_name(std::get<1>(GetParam()));
   const t5::T5Config& c = t5test::shared_model().config();
   t5::SafetensorsFile golden(t5test::reference_path("golden.safetensors"));

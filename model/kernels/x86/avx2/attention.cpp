@@ -6,83 +6,86 @@ namespace t5::T5_TIER {
 
 namespace {
 
-constexpr int kQueryGroup = 4;  // queries sharing each loaded key column
-constexpr int kKeyBlock = 8;    // keys per online-softmax step: one vector of scores
+constexpr int kKeyBlock = 8;  // keys per online-softmax step: one vector of scores
 
-// One group of up to kQueryGroup queries, head dimension D (a multiple of 8). Probabilities, values and
-// outputs stay fp32.
-template <int D>
-void fused_group(const AttentionArgs& a, int head, int i0, int nq, const float* kt, int lk_stride,
-                 const DistanceBias* bias) {
-  constexpr int kChunks = D / 8;
-  const int col = head * D;
-  const float* q[kQueryGroup];
-  for (int g = 0; g < kQueryGroup; ++g) q[g] = a.q + static_cast<long>(i0 + std::min(g, nq - 1)) * a.ld_q + col;
+struct Fused {
+  static constexpr int kQueryGroup = 4;  // queries sharing each loaded key column
 
-  __m256 acc[kQueryGroup][kChunks];
-  double running_max[kQueryGroup];
-  float running_sum[kQueryGroup];
-  for (int g = 0; g < kQueryGroup; ++g) {
-    for (int c = 0; c < kChunks; ++c) acc[g][c] = _mm256_setzero_ps();
-    running_max[g] = -std::numeric_limits<double>::infinity();
-    running_sum[g] = 0.0f;
-  }
-  alignas(32) float probs[kQueryGroup][kKeyBlock];
-  const __m256d minus_infinity = _mm256_set1_pd(-std::numeric_limits<double>::infinity());
+  // One group of up to kQueryGroup queries, head dimension D (a multiple of 8). Probabilities, values and
+  // outputs stay fp32.
+  template <int D>
+  static void group(const AttentionArgs& a, int head, int i0, int nq, const float* kt, int lk_stride,
+                    const DistanceBias* bias) {
+    constexpr int kChunks = D / 8;
+    const int col = head * D;
+    const float* q[kQueryGroup];
+    for (int g = 0; g < kQueryGroup; ++g) q[g] = a.q + static_cast<long>(i0 + std::min(g, nq - 1)) * a.ld_q + col;
 
-  for (int j0 = 0; j0 < a.lk; j0 += kKeyBlock) {
-    const int valid = std::min(kKeyBlock, a.lk - j0);
-    const __m256i lanes = first_lanes(valid);
-    const __m256d low_lanes = _mm256_castsi256_pd(_mm256_cvtepi32_epi64(_mm256_castsi256_si128(lanes)));
-    const __m256d high_lanes = _mm256_castsi256_pd(_mm256_cvtepi32_epi64(_mm256_extracti128_si256(lanes, 1)));
-    __m256d low[kQueryGroup], high[kQueryGroup];  // scores of keys j0..j0+3 and j0+4..j0+7
-    for (int g = 0; g < kQueryGroup; ++g) low[g] = high[g] = _mm256_setzero_pd();
-    for (int d = 0; d < D; ++d) {
-      const __m256 kcol = _mm256_loadu_ps(kt + static_cast<long>(d) * lk_stride + j0);
-      const __m256d k_low = widen_low(kcol);
-      const __m256d k_high = widen_high(kcol);
-      for (int g = 0; g < kQueryGroup; ++g) {
-        const __m256d qd = _mm256_set1_pd(q[g][d]);
-        low[g] = _mm256_fmadd_pd(qd, k_low, low[g]);
-        high[g] = _mm256_fmadd_pd(qd, k_high, high[g]);
-      }
-    }
+    __m256 acc[kQueryGroup][kChunks];
+    double running_max[kQueryGroup];
+    float running_sum[kQueryGroup];
     for (int g = 0; g < kQueryGroup; ++g) {
-      if (bias) {
-        // Rows past nq repeat the last query (see q[g]) and must read its bias: the table ends there.
-        const int row = std::min(g, nq - 1);
-        const float* b = bias->center + static_cast<long>(head) * bias->head_stride + j0 - (bias->query_position + i0 + row);
-        const __m256 bias_values = _mm256_maskload_ps(b, lanes);
-        low[g] = _mm256_add_pd(low[g], widen_low(bias_values));
-        high[g] = _mm256_add_pd(high[g], widen_high(bias_values));
-      }
-      low[g] = _mm256_blendv_pd(minus_infinity, low[g], low_lanes);
-      high[g] = _mm256_blendv_pd(minus_infinity, high[g], high_lanes);
-      const double block_max = std::max(horizontal_max(low[g]), horizontal_max(high[g]));
-      const double new_max = std::max(running_max[g], block_max);
-      const float rescale = static_cast<float>(std::exp(running_max[g] - new_max));  // 0 on the first block
-      const __m256 shifted = narrow_shifted(low[g], high[g], _mm256_set1_pd(new_max));
-      const __m256 p = _mm256_and_ps(exp256(shifted), _mm256_castsi256_ps(lanes));
-      running_sum[g] = running_sum[g] * rescale + horizontal_sum(p);
-      running_max[g] = new_max;
-      _mm256_store_ps(probs[g], p);
-      const __m256 vr = _mm256_set1_ps(rescale);
-      for (int c = 0; c < kChunks; ++c) acc[g][c] = _mm256_mul_ps(acc[g][c], vr);
+      for (int c = 0; c < kChunks; ++c) acc[g][c] = _mm256_setzero_ps();
+      running_max[g] = -std::numeric_limits<double>::infinity();
+      running_sum[g] = 0.0f;
     }
-    for (int jj = 0; jj < valid; ++jj) {
-      const float* vrow = a.v + static_cast<long>(j0 + jj) * a.ld_v + col;
-      for (int c = 0; c < kChunks; ++c) {
-        const __m256 vv = _mm256_loadu_ps(vrow + 8 * c);
-        for (int g = 0; g < kQueryGroup; ++g) acc[g][c] = _mm256_fmadd_ps(_mm256_set1_ps(probs[g][jj]), vv, acc[g][c]);
+    alignas(32) float probs[kQueryGroup][kKeyBlock];
+    const __m256d minus_infinity = _mm256_set1_pd(-std::numeric_limits<double>::infinity());
+
+    for (int j0 = 0; j0 < a.lk; j0 += kKeyBlock) {
+      const int valid = std::min(kKeyBlock, a.lk - j0);
+      const __m256i lanes = first_lanes(valid);
+      const __m256d low_lanes = _mm256_castsi256_pd(_mm256_cvtepi32_epi64(_mm256_castsi256_si128(lanes)));
+      const __m256d high_lanes = _mm256_castsi256_pd(_mm256_cvtepi32_epi64(_mm256_extracti128_si256(lanes, 1)));
+      __m256d low[kQueryGroup], high[kQueryGroup];  // scores of keys j0..j0+3 and j0+4..j0+7
+      for (int g = 0; g < kQueryGroup; ++g) low[g] = high[g] = _mm256_setzero_pd();
+      for (int d = 0; d < D; ++d) {
+        const __m256 kcol = _mm256_loadu_ps(kt + static_cast<long>(d) * lk_stride + j0);
+        const __m256d k_low = widen_low(kcol);
+        const __m256d k_high = widen_high(kcol);
+        for (int g = 0; g < kQueryGroup; ++g) {
+          const __m256d qd = _mm256_set1_pd(q[g][d]);
+          low[g] = _mm256_fmadd_pd(qd, k_low, low[g]);
+          high[g] = _mm256_fmadd_pd(qd, k_high, high[g]);
+        }
       }
+      for (int g = 0; g < kQueryGroup; ++g) {
+        if (bias) {
+          // Rows past nq repeat the last query (see q[g]) and must read its bias: the table ends there.
+          const int row = std::min(g, nq - 1);
+          const float* b = bias->center + static_cast<long>(head) * bias->head_stride + j0 - (bias->query_position + i0 + row);
+          const __m256 bias_values = _mm256_maskload_ps(b, lanes);
+          low[g] = _mm256_add_pd(low[g], widen_low(bias_values));
+          high[g] = _mm256_add_pd(high[g], widen_high(bias_values));
+        }
+        low[g] = _mm256_blendv_pd(minus_infinity, low[g], low_lanes);
+        high[g] = _mm256_blendv_pd(minus_infinity, high[g], high_lanes);
+        const double block_max = std::max(horizontal_max(low[g]), horizontal_max(high[g]));
+        const double new_max = std::max(running_max[g], block_max);
+        const float rescale = static_cast<float>(std::exp(running_max[g] - new_max));  // 0 on the first block
+        const __m256 shifted = narrow_shifted(low[g], high[g], _mm256_set1_pd(new_max));
+        const __m256 p = _mm256_and_ps(exp256(shifted), _mm256_castsi256_ps(lanes));
+        running_sum[g] = running_sum[g] * rescale + horizontal_sum(p);
+        running_max[g] = new_max;
+        _mm256_store_ps(probs[g], p);
+        const __m256 vr = _mm256_set1_ps(rescale);
+        for (int c = 0; c < kChunks; ++c) acc[g][c] = _mm256_mul_ps(acc[g][c], vr);
+      }
+      for (int jj = 0; jj < valid; ++jj) {
+        const float* vrow = a.v + static_cast<long>(j0 + jj) * a.ld_v + col;
+        for (int c = 0; c < kChunks; ++c) {
+          const __m256 vv = _mm256_loadu_ps(vrow + 8 * c);
+          for (int g = 0; g < kQueryGroup; ++g) acc[g][c] = _mm256_fmadd_ps(_mm256_set1_ps(probs[g][jj]), vv, acc[g][c]);
+        }
+      }
+    }
+    for (int g = 0; g < nq; ++g) {
+      float* out = a.out + static_cast<long>(i0 + g) * a.ld_out + col;
+      const __m256 inv = _mm256_set1_ps(1.0f / running_sum[g]);
+      for (int c = 0; c < kChunks; ++c) _mm256_storeu_ps(out + 8 * c, _mm256_mul_ps(acc[g][c], inv));
     }
   }
-  for (int g = 0; g < nq; ++g) {
-    float* out = a.out + static_cast<long>(i0 + g) * a.ld_out + col;
-    const __m256 inv = _mm256_set1_ps(1.0f / running_sum[g]);
-    for (int c = 0; c < kChunks; ++c) _mm256_storeu_ps(out + 8 * c, _mm256_mul_ps(acc[g][c], inv));
-  }
-}
+};
 
 constexpr int kScoredTogether = 4;
 constexpr int kMaxHeadChunks = 8;  // the head output held in registers: d_kv up to 64
@@ -155,17 +158,7 @@ struct Decode {
 
 void attention_fused(const AttentionArgs& a, int head, int q_begin, int q_end, const float* k_transposed,
                      int lk_stride, const DistanceBias* bias) {
-  if (a.d_kv != 64 && a.d_kv != 128) {
-    for (int i = q_begin; i < q_end; ++i) fused_query_scalar(a, head, i, k_transposed, lk_stride, bias);
-    return;
-  }
-  for (int i0 = q_begin; i0 < q_end; i0 += kQueryGroup) {
-    const int nq = std::min(kQueryGroup, q_end - i0);
-    if (a.d_kv == 64)
-      fused_group<64>(a, head, i0, nq, k_transposed, lk_stride, bias);
-    else
-      fused_group<128>(a, head, i0, nq, k_transposed, lk_stride, bias);
-  }
+  attention_fused_with<Fused>(a, head, q_begin, q_end, k_transposed, lk_stride, bias);
 }
 
 void attention_decode(const float* q, const float* const* key_rows, const float* const* value_rows, int lk,
