@@ -398,7 +398,7 @@ std::vector<std::string> teacher_forced_row(const std::string& name, const Accur
   const bool kl = f.kld_steps > 0;
   return {name,
           std::to_string(f.teacher_forced_steps),
-          percent(f.teacher_forced_top1_agreement),
+          fixed(100 * f.teacher_forced_top1_agreement, 3) + "%",
           std::to_string(f.teacher_forced_ambiguous_steps),
           kl ? scientific(f.kld_mean) : none,
           kl ? scientific(f.kld_p99) : none,
