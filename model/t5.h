@@ -96,6 +96,10 @@ class Engine {
                                  const BatchStepObserver& observer = {}, const Tracer* tracer = nullptr);
   // Beam search (generation/beam_search.cpp).
   Generation generate_beam(const std::vector<int32_t>& input_ids, const BeamOptions& options);
+  // Teacher forcing (generation/teacher_forcing.cpp): step k is fed output_ids[k - 1] (the start id at step 0)
+  // whatever the logits say, and `observer` sees each of the output_ids.size() steps' raw logits.
+  void teacher_force(const std::vector<int32_t>& input_ids, const std::vector<int32_t>& output_ids,
+                     const StepObserver& observer);
 
   // Requests one after another (generation/stream.cpp). With the overlap switch the next request's encoder
   // runs on a second thread while the current one decodes, both feeding the one task queue, and `done`

@@ -18,6 +18,16 @@ std::string trim(const std::string& s) {
 
 double rate(long part, long whole) { return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0; }
 
+// The free-running logit measures (max error, cosine) keep to the top 5 ids, the shared suites' k, so
+// they mean the same on suites that store more.
+constexpr size_t kComparedTopIds = 5;
+
+double mean(const std::vector<double>& values) {
+  double sum = 0;
+  for (double v : values) sum += v;
+  return values.empty() ? 0 : sum / static_cast<double>(values.size());
+}
+
 }  // namespace
 
 void AccuracyAggregate::add(const CaseOutcome& c) {
@@ -45,6 +55,14 @@ void AccuracyAggregate::add(const CaseOutcome& c) {
   beam_checked += c.beam_checked;
   beam_equal += c.beam_equal;
   if (c.beam_checked && c.beam_equal) beam_max_score_error = std::max(beam_max_score_error, c.beam_score_error);
+  for (const TeacherForcedStep& t : c.teacher_forced) {
+    ++teacher_forced_steps;
+    teacher_forced_agree += t.agrees;
+    teacher_forced_agree_strictly += t.agrees_strictly;
+    teacher_forced_ambiguous += t.ambiguous;
+    if (t.kl) kl.push_back(*t.kl);
+    if (t.delta_p) delta_p.push_back(*t.delta_p);
+  }
 }
 
 t5::json AccuracyAggregate::to_json() const {
@@ -72,7 +90,21 @@ t5::json AccuracyAggregate::to_json() const {
       {"task_accuracy", rate(task_correct, answered)},
       {"reference_task_accuracy", rate(reference_task_correct, answered)},
       {"beam_cases", beam_checked},
+      // Nothing to lose where the reference answered nothing right.
+      {"task_accuracy_ratio", reference_task_correct > 0 ? rate(task_correct, reference_task_correct) : 1.0},
+      {"teacher_forced_steps", teacher_forced_steps},
+      {"teacher_forced_ambiguous_steps", teacher_forced_ambiguous},
+      {"teacher_forced_top1_agreement", teacher_forced_steps > 0 ? rate(teacher_forced_agree, teacher_forced_steps) : 1.0},
+      {"teacher_forced_top1_strict", teacher_forced_steps > 0 ? rate(teacher_forced_agree_strictly, teacher_forced_steps) : 1.0},
   };
+  if (!kl.empty()) {  // only suites with the reference's log-sum-exp
+    j["kld_steps"] = kl.size();
+    j["kld_mean"] = mean(kl);
+    j["kld_p99"] = percentile(kl, 0.99);
+    j["kld_max"] = *std::max_element(kl.begin(), kl.end());
+    j["delta_p_mean"] = mean(delta_p);
+    j["delta_p_p99"] = delta_p.empty() ? 0.0 : percentile(delta_p, 0.99);
+  }
   if (beam_checked > 0) {
     j["beam_equal"] = beam_equal;
     j["beam_match_rate"] = rate(beam_equal, beam_checked);
@@ -87,6 +119,7 @@ std::vector<CaseOutcome> evaluate_suite(t5::Engine& engine, const t5::Model& mod
   t5::GenerateOptions greedy;
   greedy.max_new_tokens = suite.max_new_tokens;
   greedy.ignore_eos = suite.ignore_eos;
+  const int32_t excluded_id = suite.ignore_eos ? model.config().eos_token_id : -1;
   std::vector<CaseOutcome> outcomes;
   for (const ReferenceCase& rc : suite.cases) {
     throw_if_interrupted();
@@ -100,34 +133,39 @@ std::vector<CaseOutcome> evaluate_suite(t5::Engine& engine, const t5::Model& mod
       c.tokenizer_checked = true;
       c.tokenizer_equal = tokenizer->encode(rc.prompt, source) == rc.greedy.input_ids;
     }
-    std::vector<std::vector<float>> top_logits;  // ours at the reference's top ids, per step
-    const t5::Generation g = engine.generate(rc.greedy.input_ids, greedy, [&](int step, const float* logits, int) {
-      if (step >= static_cast<int>(rc.greedy.steps.size())) return;
-      std::vector<float> mine;
-      for (int32_t id : rc.greedy.steps[static_cast<size_t>(step)].top_ids) mine.push_back(logits[id]);
-      top_logits.push_back(std::move(mine));
-    });
+    std::vector<StepLogits> mine;  // ours at each reference step
+    const t5::StepObserver observe = [&](int step, const float* logits, int vocab) {
+      if (step < static_cast<int>(rc.greedy.steps.size()))
+        mine.push_back(summarize_step(logits, vocab, rc.greedy.steps[static_cast<size_t>(step)], excluded_id));
+    };
+    const t5::Generation g = engine.generate(rc.greedy.input_ids, greedy, observe);
     c.output_ids = g.output_ids;
     c.output_text = tokenizer ? tokenizer->decode(g.output_ids) : "";
     c.greedy = compare_greedy(rc.greedy, g.output_ids);
     // Up to and including the first divergence the context is the reference's, so logits are comparable.
-    const int last = c.greedy.exact ? static_cast<int>(top_logits.size()) - 1 : c.greedy.first_divergence;
-    for (int s = 0; s <= last && s < static_cast<int>(top_logits.size()); ++s) {
-      const std::vector<float>& mine = top_logits[static_cast<size_t>(s)];
+    const int last = c.greedy.exact ? static_cast<int>(mine.size()) - 1 : c.greedy.first_divergence;
+    for (int s = 0; s <= last && s < static_cast<int>(mine.size()); ++s) {
+      const std::vector<float>& ours = mine[static_cast<size_t>(s)].at_top_ids;
       const std::vector<float>& theirs = rc.greedy.steps[static_cast<size_t>(s)].top_logits;
-      double dot = 0, mine_sq = 0, theirs_sq = 0;
-      for (size_t k = 0; k < mine.size(); ++k) {
-        c.max_logit_error = std::max(c.max_logit_error, static_cast<double>(std::fabs(mine[k] - theirs[k])));
-        dot += static_cast<double>(mine[k]) * theirs[k];
-        mine_sq += static_cast<double>(mine[k]) * mine[k];
+      double dot = 0, ours_sq = 0, theirs_sq = 0;
+      for (size_t k = 0; k < std::min(ours.size(), kComparedTopIds); ++k) {
+        c.max_logit_error = std::max(c.max_logit_error, static_cast<double>(std::fabs(ours[k] - theirs[k])));
+        dot += static_cast<double>(ours[k]) * theirs[k];
+        ours_sq += static_cast<double>(ours[k]) * ours[k];
         theirs_sq += static_cast<double>(theirs[k]) * theirs[k];
       }
-      const double cosine = mine_sq > 0 && theirs_sq > 0 ? dot / std::sqrt(mine_sq * theirs_sq) : 1.0;
+      const double cosine = ours_sq > 0 && theirs_sq > 0 ? dot / std::sqrt(ours_sq * theirs_sq) : 1.0;
       c.sum_cosine += cosine;
       c.min_cosine = std::min(c.min_cosine, cosine);
-      c.gap_errors.push_back(std::fabs((mine[0] - mine[1]) - (theirs[0] - theirs[1])));
+      c.gap_errors.push_back(std::fabs((ours[0] - ours[1]) - (theirs[0] - theirs[1])));
       ++c.compared_steps;
     }
+    if (!c.greedy.exact) {  // after the divergence our prefix was our own: decode the reference's instead
+      mine.clear();
+      engine.teacher_force(rc.greedy.input_ids, rc.greedy.output_ids, observe);
+    }
+    for (size_t s = 0; s < rc.greedy.steps.size(); ++s)
+      c.teacher_forced.push_back(compare_step(rc.greedy.steps[s], rc.greedy.output_ids[s], mine[s], excluded_id));
     for (const ReferenceStep& step : rc.greedy.steps)
       c.close_decisions += step.top_logits[0] - step.top_logits[1] < kCloseGap;
     c.answered = !rc.answer.empty();

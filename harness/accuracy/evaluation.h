@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "accuracy/compare.h"
+#include "accuracy/teacher_forced.h"
 #include "io/json_file.h"
 #include "suites/reference_suite.h"
 #include "t5.h"
@@ -26,6 +27,7 @@ struct CaseOutcome {
   double min_cosine = 1;
   std::vector<double> gap_errors;  // per compared step: |ours - reference| of the reference's top-1 minus top-2 logit
   int close_decisions = 0;         // reference steps whose top-1/top-2 gap is under kCloseGap
+  std::vector<TeacherForcedStep> teacher_forced;  // every reference step, fed the reference's prefix
   bool tokenizer_checked = false;  // prompt re-encoded (not for canonical-id cases)
   bool tokenizer_equal = false;
   bool answered = false;           // the task has a ground-truth answer
@@ -50,6 +52,8 @@ struct AccuracyAggregate {
   int answered = 0, task_correct = 0, reference_task_correct = 0;
   int beam_checked = 0, beam_equal = 0;
   double beam_max_score_error = 0;
+  int teacher_forced_steps = 0, teacher_forced_agree = 0, teacher_forced_agree_strictly = 0, teacher_forced_ambiguous = 0;
+  std::vector<double> kl, delta_p;  // per teacher-forced step with a reference log-sum-exp
 
   void add(const CaseOutcome& c);
   t5::json to_json() const;
@@ -60,7 +64,9 @@ struct AccuracyOptions {
 };
 
 // Runs every case of the suite on the engine (greedy, the suite's max_new_tokens and EOS rule; beam
-// search with the suite's settings where a beam4 reference exists) and compares with the reference.
+// search with the suite's settings where a beam4 reference exists) and compares with the reference; then
+// compares every step teacher-forced on the reference's output (a case whose output equals the reference's
+// already saw its prefixes: only diverged cases are decoded again).
 std::vector<CaseOutcome> evaluate_suite(t5::Engine& engine, const t5::Model& model, const ReferenceSuite& suite,
                                         const AccuracyOptions& options);
 

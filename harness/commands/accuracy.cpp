@@ -28,6 +28,21 @@ void print_row(const std::string& name, const t5::json& a) {
               a["close_decisions"].get<int>(), 100 * a["tokenizer_parity_rate"].get<double>(), task, beam);
 }
 
+// Teacher-forced measures: each step fed the reference's own prefix.
+void print_teacher_forced_row(const std::string& name, const t5::json& a) {
+  char kl[64], delta_p[40];
+  std::snprintf(kl, sizeof kl, "%9s %9s %9s", "-", "-", "-");
+  std::snprintf(delta_p, sizeof delta_p, "%9s %9s", "-", "-");
+  if (a.contains("kld_mean")) {
+    std::snprintf(kl, sizeof kl, "%9.2e %9.2e %9.2e", a["kld_mean"].get<double>(), a["kld_p99"].get<double>(),
+                  a["kld_max"].get<double>());
+    std::snprintf(delta_p, sizeof delta_p, "%9.2e %9.2e", a["delta_p_mean"].get<double>(), a["delta_p_p99"].get<double>());
+  }
+  std::printf("%-14s %7d %9.3f%% %9.3f%% %6d %29s %19s %9.2f%%\n", name.c_str(), a["teacher_forced_steps"].get<int>(),
+              100 * a["teacher_forced_top1_agreement"].get<double>(), 100 * a["teacher_forced_top1_strict"].get<double>(),
+              a["teacher_forced_ambiguous_steps"].get<int>(), kl, delta_p, 100 * a["task_accuracy_ratio"].get<double>());
+}
+
 }  // namespace
 
 int run_accuracy(const std::vector<std::string>& argv) {
@@ -55,6 +70,11 @@ int run_accuracy(const std::vector<std::string>& argv) {
               "task acc (ref)", "beam");
   for (const auto& [task, a] : report.per_task) print_row(task, a.to_json());
   print_row("all", report.overall.to_json());
+  std::printf("teacher-forced (every step fed the reference's prefix; KL and dp need the reference's log-sum-exp):\n");
+  std::printf("%-14s %7s %10s %10s %6s %9s %9s %9s %9s %9s %10s\n", "task", "steps", "top-1", "strict", "ambig",
+              "KL mean", "KL p99", "KL max", "|dp| mean", "|dp| p99", "task ratio");
+  for (const auto& [task, a] : report.per_task) print_teacher_forced_row(task, a.to_json());
+  print_teacher_forced_row("all", report.overall.to_json());
 
   if (auto out = args.value("out")) {
     t5::json per_task = t5::json::object();

@@ -393,6 +393,36 @@ std::vector<std::string> accuracy_row(const std::string& name, const AccuracyFig
           f.beam_cases > 0 ? percent(f.beam_match_rate) + " of " + std::to_string(f.beam_cases) : none};
 }
 
+std::vector<std::string> teacher_forced_row(const std::string& name, const AccuracyFigures& f) {
+  const std::string none = "–";
+  const bool kl = f.kld_steps > 0;
+  return {name,
+          std::to_string(f.teacher_forced_steps),
+          fixed(100 * f.teacher_forced_top1_agreement, 3) + "%",
+          std::to_string(f.teacher_forced_ambiguous_steps),
+          kl ? scientific(f.kld_mean) : none,
+          kl ? scientific(f.kld_p99) : none,
+          kl ? scientific(f.kld_max) : none,
+          kl ? scientific(f.delta_p_mean) + " / " + scientific(f.delta_p_p99) : none,
+          f.answered > 0 ? percent(f.task_accuracy_ratio) : none};
+}
+
+void add_teacher_forced(Document& doc, const AccuracyResult& r) {
+  doc.blocks.push_back(heading(3, "Teacher-forced"));
+  doc.blocks.push_back(paragraph(
+      "Every reference step again, the decoder fed the reference's own prefix, so one early flip does not hide "
+      "the later steps. Top-1: steps where our choice is the reference's (at an ambiguous step, one of its tied "
+      "ids). KL: the divergence of our distribution from the reference's over the reference's top ids plus one "
+      "bucket for the rest of the vocabulary; |Δp|: how far our probability of the reference's chosen id is from "
+      "its own (both need the reference's log-sum-exp). Task ratio: our task accuracy over the reference's."));
+  Table t{{"Task", "Steps", "Top-1", "Ambiguous", "KL mean", "KL p99", "KL max", "|Δp| (mean / p99)", "Task ratio"},
+          {false, true, true, true, true, true, true, true, true},
+          {}};
+  for (const auto& [task, figures] : r.per_task) t.rows.push_back(teacher_forced_row(task, figures));
+  t.rows.push_back(teacher_forced_row("all", r.overall));
+  doc.blocks.push_back(table_block(t));
+}
+
 void add_accuracy(Document& doc, const AccuracyResult& r) {
   doc.blocks.push_back(heading(2, "Accuracy: suite " + r.suite_name + ", " + model_text(r.context)));
   doc.blocks.push_back(paragraph(
@@ -418,6 +448,7 @@ void add_accuracy(Document& doc, const AccuracyResult& r) {
   for (const auto& [task, figures] : r.per_task) t.rows.push_back(accuracy_row(task, figures));
   t.rows.push_back(accuracy_row("all", r.overall));
   doc.blocks.push_back(table_block(t));
+  if (r.overall.teacher_forced_steps > 0) add_teacher_forced(doc, r);
   if (r.divergences.empty()) return;
 
   const size_t shown = std::min(r.divergences.size(), kDivergencesShown);

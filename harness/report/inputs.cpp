@@ -225,6 +225,20 @@ AccuracyFigures read_figures(const Node& node) {
     f.beam_match_rate = number(node, "beam_match_rate");
     f.beam_max_score_error = number(node, "beam_max_score_error");
   }
+  if (node.value->contains("teacher_forced_steps")) {
+    f.teacher_forced_steps = integer(node, "teacher_forced_steps");
+    f.teacher_forced_ambiguous_steps = integer(node, "teacher_forced_ambiguous_steps");
+    f.teacher_forced_top1_agreement = number(node, "teacher_forced_top1_agreement");
+    f.task_accuracy_ratio = number(node, "task_accuracy_ratio");
+  }
+  if (node.value->contains("kld_steps")) {
+    f.kld_steps = integer(node, "kld_steps");
+    f.kld_mean = number(node, "kld_mean");
+    f.kld_p99 = number(node, "kld_p99");
+    f.kld_max = number(node, "kld_max");
+    f.delta_p_mean = number(node, "delta_p_mean");
+    f.delta_p_p99 = number(node, "delta_p_p99");
+  }
   return f;
 }
 

@@ -71,6 +71,11 @@ struct AccuracyFigures {
   double task_accuracy = 0, reference_task_accuracy = 0;
   int beam_cases = 0, beam_equal = 0;  // beam fields are present only when beam_cases > 0
   double beam_match_rate = 0, beam_max_score_error = 0;
+  // Teacher-forced figures: absent from results older than them (teacher_forced_steps stays 0), the KL and
+  // dp ones also where the suite has no log-sum-exp (kld_steps stays 0).
+  int teacher_forced_steps = 0, teacher_forced_ambiguous_steps = 0, kld_steps = 0;
+  double teacher_forced_top1_agreement = 0, task_accuracy_ratio = 0;
+  double kld_mean = 0, kld_p99 = 0, kld_max = 0, delta_p_mean = 0, delta_p_p99 = 0;
 };
 
 struct Divergence {

@@ -42,6 +42,11 @@ ReferenceGreedy parse_greedy(const json& object, const std::string& where) {
     }
     if (s.top_ids.size() != s.top_logits.size() || s.top_ids.size() < 2)
       t5::fail(where, "a step needs as many top_ids as top_logits, at least two");
+    if (step.contains("logsumexp")) {
+      s.logsumexp = t5::require_number(step, "logsumexp", where);
+      if (*s.logsumexp < s.top_logits[0])
+        t5::fail(where, "a step's logsumexp " + step["logsumexp"].dump() + " is below its top logit");
+    }
     g.steps.push_back(std::move(s));
   }
   if (g.steps.size() != g.output_ids.size())

@@ -9,10 +9,12 @@
 namespace t5bench {
 
 // A HuggingFace reference suite (the ../shared/reference format): prompts with transformers' greedy
-// output, the raw top-5 logits of every step, and for some cases a beam-4 output.
+// output, the raw logits of the top ids at every step (5 in the shared suites, `--top-k` in those of
+// scripts/make_reference.py), and for some cases a beam-4 output.
 struct ReferenceStep {
-  std::vector<int32_t> top_ids;
+  std::vector<int32_t> top_ids;     // highest logit first
   std::vector<float> top_logits;
+  std::optional<double> logsumexp;  // over the whole vocabulary, where the suite has it: exact log-probabilities
 };
 
 struct ReferenceGreedy {

@@ -50,6 +50,31 @@ TEST(EvaluateSuite, Fp32KeepsEveryDecisionGapOfSuiteSeed128x32) {
   EXPECT_EQ(j["close_decisions"].get<int>(), 14);
   EXPECT_LE(j["gap_error_max"].get<double>(), 1e-3);  // references are rounded to 6 decimals
   EXPECT_LE(j["gap_error_median"].get<double>(), 1e-5);
+  // Teacher-forced, every step agrees; EOS (the suite ignores it) never counts as a choice.
+  EXPECT_EQ(j["teacher_forced_steps"].get<int>(), 320);
+  EXPECT_EQ(j["teacher_forced_top1_agreement"].get<double>(), 1.0);
+  EXPECT_FALSE(j.contains("kld_mean"));  // the shared suites have no log-sum-exp
+}
+
+// A reference whose second output id is not what the model chooses: free-running diverges at step 1, and
+// the teacher-forced pass still compares every reference step, fed the reference's (altered) prefix.
+TEST(EvaluateSuite, ComparesEveryStepOfADivergedCaseTeacherForced) {
+  T5_REQUIRE_SHARED_DATA();
+  t5::Engine engine(t5test::shared_model(), 2);
+  engine.set_switches(t5bench::parse_configuration("optimized"));
+  t5bench::ReferenceSuite suite = t5bench::load_reference_suite(t5test::reference_path("suite-seed-128x32.json"));
+  suite.cases.resize(1);
+  t5bench::ReferenceGreedy& greedy = suite.cases[0].greedy;
+  ASSERT_EQ(greedy.steps.size(), 32u);
+  greedy.output_ids[1] = greedy.steps[1].top_ids[2];  // the reference's third choice at step 1
+  t5bench::AccuracyOptions options;
+  options.check_beam = false;
+  const std::vector<t5bench::CaseOutcome> outcomes = t5bench::evaluate_suite(engine, t5test::shared_model(), suite, options);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].greedy.first_divergence, 1);
+  ASSERT_EQ(outcomes[0].teacher_forced.size(), 32u);
+  EXPECT_TRUE(outcomes[0].teacher_forced[0].agrees_strictly);
+  EXPECT_FALSE(outcomes[0].teacher_forced[1].agrees);  // we still choose the reference's top-1 there
 }
 
 }  // namespace
