@@ -27,6 +27,18 @@ std::string ResultRecord::label() const {
   return get("suite") + "/" + get("configuration") + (kind == "accuracy" ? " (accuracy)" : "");
 }
 
+std::string ResultRecord::key_text() const {
+  std::string text;
+  for (const char* key : {"machine_class", "model", "suite", "configuration", "precision"}) {
+    auto it = keys.find(key);
+    if (!text.empty()) text += ' ';
+    text += key;
+    text += '=';
+    text += it == keys.end() ? "?" : it->second;
+  }
+  return text;
+}
+
 bool higher_is_better(const std::string& metric) {
   for (const char* word : {"per_second", "rate", "agreement", "accuracy", "cosine", "exact", "tie_aware"})
     if (metric.find(word) != std::string::npos) return true;

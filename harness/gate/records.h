@@ -18,6 +18,7 @@ struct ResultRecord {
   std::map<std::string, double> metrics;              // "end_to_end_ms.p50", "tie_aware_match_rate", ...
   std::map<std::string, std::vector<double>> samples;  // per-run values: "end_to_end_ms", ...
   std::string label() const;                           // "quick/optimized"
+  std::string key_text() const;                        // "machine_class=x86_64-avx2-2c model=... suite=... ..."
 };
 
 // Reads a result file written by `t5bench bench` or `t5bench accuracy`. Errors name the file.
