@@ -170,10 +170,10 @@ void add_latency(Document& doc, const BenchResult& r, const std::string& id) {
                       fixed(c.tokens_per_second.p50, 1), ratio(first_p50 > 0 ? e.p50 / first_p50 : 0),
                       ratio(c.decode_time_over_floor)});
     distribution.labels.push_back(c.name);
-    distribution.samples.push_back(c.end_to_end_ms);
+    distribution.samples.push_back(c.runs.at("end_to_end_ms"));
     distribution.p50.push_back(e.p50);
     distribution.p90.push_back(e.p90);
-    distribution_text.push_back(c.name + ": " + count(static_cast<int>(c.end_to_end_ms.size()), "run", "runs") +
+    distribution_text.push_back(c.name + ": " + count(static_cast<int>(c.runs.at("end_to_end_ms").size()), "run", "runs") +
                                 ", P50 " + ms(e.p50) + " ms, P90 " + ms(e.p90) + " ms");
     split.labels.push_back(c.name);
     split.values.push_back({c.encoder.p50, c.decoder.p50});
@@ -386,8 +386,10 @@ std::vector<std::string> accuracy_row(const std::string& name, const AccuracyFig
           percent(f.token_agreement),
           f.compared_steps > 0 ? scientific(f.logit_max_abs_error) : none,
           f.compared_steps > 0 ? fixed(f.logit_cosine_min, 6) : none,
-          f.compared_steps > 0 ? scientific(f.gap_error_median) + " / " + scientific(f.gap_error_max) : none,
-          std::to_string(f.close_decisions),
+          f.compared_steps > 0 && f.gap_error_median && f.gap_error_max
+              ? scientific(*f.gap_error_median) + " / " + scientific(*f.gap_error_max)
+              : none,
+          f.close_decisions ? std::to_string(*f.close_decisions) : none,
           f.tokenizer_checked > 0 ? percent(f.tokenizer_parity_rate) + " of " + std::to_string(f.tokenizer_checked) : none,
           f.answered > 0 ? percent(f.task_accuracy) + " (" + percent(f.reference_task_accuracy) + ")" : none,
           f.beam_cases > 0 ? percent(f.beam_match_rate) + " of " + std::to_string(f.beam_cases) : none};
@@ -400,13 +402,16 @@ void add_accuracy(Document& doc, const AccuracyResult& r) {
       "; configuration " + r.configuration + " (switches: " + switches_text(r.switches) + "), " + r.precision + " weights, model " +
       r.context.model_name + " on " + count(r.context.threads, "thread", "threads") + " (from " + r.path + ", " +
       r.context.date + ", commit " + commit_text(r.context.git_commit, r.context.git_dirty) + ")."));
+  const std::string close = r.close_gap ? "reference steps whose gap is under " + fixed(*r.close_gap, 2)
+                                        : std::string("reference steps with a small gap (– : not in results written "
+                                                      "before the gap error)");
   doc.blocks.push_back(paragraph(
       "Exact: the greedy output ids equal the reference's. Tie-aware also accepts a case whose first divergence "
       "falls where the reference's top two logits are within " + scientific(r.tie_margin) + " (ambiguous: any change "
       "of summation order may flip such a step). Token agreement: reference tokens matched before the first "
       "divergence. Max |Δlogit| and min cosine compare the reference's top-5 logits at every step up to the first "
-      "divergence. Gap error: how far our logits move the reference's top-1/top-2 gap at those steps; close decisions: "
-      "reference steps whose gap is under " + fixed(r.close_gap, 2) + ", which a reduced precision may flip. "
+      "divergence. Gap error: how far our logits move the reference's top-1/top-2 gap at those steps; close decisions: " +
+      close + ", which a reduced precision may flip. "
       "Tokenizer parity: prompts whose ids re-encode to the reference's. Task accuracy: answers right "
       "against the ground truth, the reference's own in parentheses. Beam: beam-search outputs equal to the "
       "reference's."));

@@ -287,9 +287,10 @@ std::vector<BadInputCase> cases() {
        "t5bench gate: {dir}/r.json: invalid JSON: parse error at line 1, column 25: syntax error while parsing value "
        "- unexpected end of input; expected '[', '{', or a literal"},
       {"GateResultMissingField", result_edited(drop_machine_class), gate, 2,
-       "t5bench gate: {dir}/r.json: context.t5bench: missing required field 'machine_class'"},
+       "t5bench gate: {dir}/r.json: missing required field 'context.t5bench.machine_class'"},
       {"GateResultWrongType", result_edited(p50_as_text), gate, 2,
-       "t5bench gate: {dir}/r.json: configurations: 'statistics.end_to_end_ms.p50' must be a number, got \"110 ms\""},
+       "t5bench gate: {dir}/r.json: field 'configurations[0].statistics.end_to_end_ms.p50' must be a number, got "
+       "\"110 ms\""},
       {"GateResultNaN", result_text(nan_result), gate, 2,
        "t5bench gate: {dir}/r.json: invalid JSON: NaN at line 1, column 77 is not a JSON number (write null or a "
        "finite value)"},

@@ -300,7 +300,9 @@ TEST_F(GateCommand, MalformedInputExitsTwo) {
   r = t5test::run_command(t5test::binary_path() + " gate --result " + dir_->file("broken-result.json") +
                           " --baseline " + dir_->file("baseline.json"));
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "t5bench gate: " + dir_->file("broken-result.json") + ": context: missing required field 't5bench'\n");
+  EXPECT_EQ(r.err, "t5bench gate: " + dir_->file("broken-result.json") +
+                       ": neither a bench result (no 'configurations' array) nor an accuracy result (no 'accuracy' "
+                       "object)\n");
 }
 
 TEST_F(GateCommand, NothingApplicableIsAFailure) {
