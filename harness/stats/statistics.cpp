@@ -79,6 +79,18 @@ std::vector<double> rank_sum_ways(const std::vector<int>& doubled_ranks, size_t 
   return ways[n1];
 }
 
+// The interval from the k-th smallest to the k-th largest of `sorted`; unbounded for k = 0 (the samples
+// are too small for the confidence asked).
+void set_order_statistic_bounds(Shift& interval, const std::vector<double>& sorted, size_t k) {
+  if (k == 0) {
+    interval.low = -std::numeric_limits<double>::infinity();
+    interval.high = std::numeric_limits<double>::infinity();
+  } else {
+    interval.low = sorted[k - 1];
+    interval.high = sorted[sorted.size() - k];
+  }
+}
+
 double upper_normal_tail(double z) { return 0.5 * std::erfc(z / std::sqrt(2.0)); }
 
 // z with upper_normal_tail(z) = tail, by bisection (tail in (0, 0.5]).
@@ -145,7 +157,7 @@ Shift hodges_lehmann(const std::vector<double>& a, const std::vector<double>& b,
   // The interval runs from the k-th smallest to the k-th largest difference, k the largest count with
   // P(U <= k - 1) <= (1 - confidence) / 2 under the null distribution of U (no ties).
   const double tail = (1 - confidence) / 2;
-  const size_t n1 = a.size(), n2 = b.size(), pairs = differences.size();
+  const size_t n1 = a.size(), n2 = b.size();
   size_t k = 0;
   if (n1 + n2 <= kExactMannWhitneyRuns) {
     std::vector<int> doubled;
@@ -165,13 +177,7 @@ Shift hodges_lehmann(const std::vector<double>& a, const std::vector<double>& b,
     const double c = n1d * n2d / 2 - normal_quantile_above(tail) * std::sqrt(n1d * n2d * (n1d + n2d + 1) / 12);
     k = c >= 1 ? static_cast<size_t>(std::lround(c)) : 0;
   }
-  if (k == 0) {
-    shift.low = -std::numeric_limits<double>::infinity();
-    shift.high = std::numeric_limits<double>::infinity();
-  } else {
-    shift.low = differences[k - 1];
-    shift.high = differences[pairs - k];
-  }
+  set_order_statistic_bounds(shift, differences, k);
   return shift;
 }
 
@@ -191,13 +197,7 @@ Shift median_interval(const std::vector<double>& values, double confidence) {
     j = i + 1;
     term *= static_cast<double>(n - i) / static_cast<double>(i + 1);
   }
-  if (j == 0) {
-    interval.low = -std::numeric_limits<double>::infinity();
-    interval.high = std::numeric_limits<double>::infinity();
-  } else {
-    interval.low = sorted[j - 1];
-    interval.high = sorted[n - j];
-  }
+  set_order_statistic_bounds(interval, sorted, j);
   return interval;
 }
 
