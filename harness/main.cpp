@@ -21,10 +21,14 @@ constexpr const char* kUsage =
     "            [--tokenizer FILE] [--weights f32|bf16|int8]\n"
     "            [--batch N | --beams K [--length-penalty X] [--early-stopping false|true|never]]\n"
     "  bench     (--model DIR | --synthetic CONFIG [--seed S]) --suite suites/NAME.json --out FILE.json\n"
-    "            [--configs baseline,optimized,...|ablation] [--warmup N] [--runs N] [--threads N] [--weights W]\n"
+    "            [--configs baseline,optimized,...|ablation] [--warmup N] [--threads N] [--weights W]\n"
+    "            [--runs N | --runs auto [--target-ci PERCENT] [--max-seconds S]]\n"
     "  accuracy  --model DIR --suite REFERENCE.json [--config NAME] [--weights W] [--out FILE.json] [--no-beam]\n"
-    "  gate      --result FILE [--result FILE ...] --baseline baselines/NAME.json [--update [--margin PERCENT]]\n"
-    "            exit 0 pass, 1 a check failed, 2 bad input\n"
+    "  gate      --result FILE [--result FILE ...] --baseline baselines/NAME.json [--require-coverage]\n"
+    "            [--update [--margin PERCENT]]   exit 0 pass, 1 a check failed or (--require-coverage) a record\n"
+    "            unchecked, 2 bad input\n"
+    "  compare   A.json B.json [--max-regression PERCENT] [--format text|markdown] [--out FILE.json]\n"
+    "            exit 0, 1 a metric's whole 95% interval worse than PERCENT, 2 bad input\n"
     "  report    --results FILE.json [--results FILE.json ...] --out reports/NAME [--title TEXT] [--history DIR]\n"
     "            [--notes NOTES.json]   writes reports/NAME.md and reports/NAME.html\n";
 
@@ -38,6 +42,7 @@ constexpr Command kCommands[] = {
     {"bench", t5bench::run_bench},
     {"accuracy", t5bench::run_accuracy},
     {"gate", t5bench::run_gate},
+    {"compare", t5bench::run_compare},
     {"report", t5bench::run_report},
 };
 

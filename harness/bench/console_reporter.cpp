@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include "stats/text.h"
+
 namespace t5bench {
 
 namespace {
@@ -55,6 +57,20 @@ void print_bench_table(const t5::json& result, std::FILE* out) {
                  c["roofline"]["decode_time_over_floor"].get<double>(), ratio);
   }
   std::fprintf(out, "(encoder, decoder, ms/token: P50 per request; floor: decode time over the bandwidth floor)\n");
+  // Each configuration against the first: the Hodges-Lehmann shift of the end-to-end runs, its 95%
+  // interval and the Mann-Whitney p-value, as compare and gate print them.
+  auto end_to_end_runs = [&](size_t i) {
+    std::vector<double> runs;
+    for (const t5::json& run : configurations[i]["runs"]) runs.push_back(run["end_to_end_ms"].get<double>());
+    return runs;
+  };
+  for (size_t i = 1; i < configurations.size(); ++i) {
+    const std::vector<double> first = end_to_end_runs(0), runs = end_to_end_runs(i);
+    std::fprintf(out, "%s vs %s: end-to-end shift %s, p = %.3g\n", configurations[i]["name"].get<std::string>().c_str(),
+                 configurations[0]["name"].get<std::string>().c_str(),
+                 shift_percent_text(hodges_lehmann(first, runs), percentile(first, 0.5)).c_str(),
+                 mann_whitney(runs, first).p_two_sided);
+  }
 }
 
 ProgressBar::ProgressBar() : enabled_(::isatty(STDERR_FILENO) == 1) {}

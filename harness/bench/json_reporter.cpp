@@ -66,6 +66,7 @@ t5::json bench_result_json(const BenchInfo& info, const std::vector<Configuratio
                   {"warmup", info.suite.warmup},
                   {"runs", info.suite.runs},
                   {"prompts", info.suite.prompt_kind}};
+  if (!info.runs_auto.is_null()) own["runs_auto"] = info.runs_auto;
   const double floor_ms = info.roofline.read_gb_per_s > 0
                               ? static_cast<double>(info.decode_step_weight_bytes) / (info.roofline.read_gb_per_s * 1e6)
                               : 0;
@@ -170,7 +171,11 @@ t5::json bench_result_json(const BenchInfo& info, const std::vector<Configuratio
         const double base = reference[metric][stat].get<double>();
         return base != 0 ? s[metric][stat].get<double>() / base : 0.0;
       };
-      comparisons.push_back({{"configuration", results[i].configuration.name},
+      // The same effect size compare and gate report: the Hodges-Lehmann shift of the runs with its 95%
+      // interval (bounds left out while too few runs bound it) and the two-sided Mann-Whitney p-value.
+      const std::vector<double> first = values_of(results[0].runs, end_to_end), runs = values_of(results[i].runs, end_to_end);
+      const Shift shift = hodges_lehmann(first, runs);
+      t5::json comparison = {{"configuration", results[i].configuration.name},
                              {"against", results[0].configuration.name},
                              {"end_to_end_p50_ratio", ratio("end_to_end_ms", "p50")},
                              {"end_to_end_mean_ratio", ratio("end_to_end_ms", "mean")},
@@ -178,7 +183,14 @@ t5::json bench_result_json(const BenchInfo& info, const std::vector<Configuratio
                              {"decoder_p50_ratio", ratio("decoder_ms", "p50")},
                              {"per_token_p50_ratio", ratio("per_token_ms", "p50")},
                              {"tokens_per_second_p50_ratio", ratio("tokens_per_second", "p50")},
-                             {"requests_per_second_p50_ratio", ratio("requests_per_second", "p50")}});
+                             {"requests_per_second_p50_ratio", ratio("requests_per_second", "p50")},
+                             {"end_to_end_shift_ms", shift.estimate},
+                             {"end_to_end_p_value", mann_whitney(runs, first).p_two_sided}};
+      if (shift.bounded()) {
+        comparison["end_to_end_shift_low_ms"] = shift.low;
+        comparison["end_to_end_shift_high_ms"] = shift.high;
+      }
+      comparisons.push_back(comparison);
     }
   }
   return {{"context", context}, {"benchmarks", benchmarks}, {"configurations", configurations}, {"comparisons", comparisons}};

@@ -29,6 +29,7 @@ struct BenchInfo {
   t5::json model;                   // model_description()
   unsigned long long decode_step_weight_bytes = 0;
   unsigned long long encoder_flops = 0;  // per request
+  t5::json runs_auto;               // under --runs auto: the policy, rounds run and why they stopped
 };
 
 // The result document (schema version 1): Google Benchmark's layout ("context", "benchmarks" with one

@@ -78,28 +78,50 @@ RunRecord run_once(t5::Engine& engine, const std::vector<std::vector<int32_t>>& 
 
 std::vector<ConfigurationRuns> run_interleaved(t5::Engine& engine, const t5::Model& model, const BenchSuite& suite,
                                                const std::vector<Configuration>& configurations,
-                                               const ProgressCallback& progress) {
-  const int rounds = suite.warmup + suite.runs;
+                                               const ProgressCallback& progress, const AutoRunsPolicy* auto_runs,
+                                               AutoRunsOutcome* outcome) {
+  // Automatic runs cycle through the prompts of the minimum number of rounds; every round still gives
+  // every configuration the same prompts.
+  const int planned = suite.warmup + (auto_runs ? kMinAutoRounds : suite.runs);
   const std::vector<std::vector<int32_t>> prompts =
-      bench_prompts(suite, model.config(), std::max(1, suite.requests * suite.batch * rounds));
+      bench_prompts(suite, model.config(), std::max(1, suite.requests * suite.batch * planned));
   std::vector<ConfigurationRuns> results;
   for (const Configuration& c : configurations) results.push_back({c, {}, {}});
-  const int total = rounds * static_cast<int>(configurations.size());
-  int done = 0;
-  for (int round = 0; round < rounds; ++round) {
-    const bool warmup = round < suite.warmup;
+  const int per_round = static_cast<int>(configurations.size());
+  int done = 0, round = 0;
+  auto run_round = [&](bool warmup) {
+    // Under --runs auto the total is only known at the end: the bar shows at least one round to go.
+    const int total = std::max(planned, round + 1 + (auto_runs && !warmup ? 1 : 0)) * per_round;
     for (ConfigurationRuns& result : results) {
       throw_if_interrupted();
       if (progress) progress(done, total, result.configuration.name, warmup);
       engine.set_switches(result.configuration.switches);
       result.pinned_processors = engine.pinned_processors();
-      // Every configuration sees the same prompts in the same round.
       RunRecord record = run_once(engine, prompts, round * suite.requests, suite);
       if (!warmup) result.runs.push_back(record);
       ++done;
     }
+    ++round;
+  };
+  for (int w = 0; w < suite.warmup; ++w) run_round(true);
+  if (auto_runs) {
+    const auto start = std::chrono::steady_clock::now();
+    const AutoRunsOutcome o = run_rounds_until_clear(
+        *auto_runs, [&] { run_round(false); },
+        [&] {
+          std::vector<std::vector<double>> samples;
+          for (const ConfigurationRuns& r : results) {
+            samples.emplace_back();
+            for (const RunRecord& run : r.runs) samples.back().push_back(run.end_to_end_ms);
+          }
+          return samples;
+        },
+        [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); });
+    if (outcome) *outcome = o;
+  } else {
+    for (int r = 0; r < suite.runs; ++r) run_round(false);
   }
-  if (progress) progress(done, total, "", false);
+  if (progress) progress(done, done, "", false);
   return results;
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/auto_runs.h"
 #include "bench/bench_suite.h"
 #include "t5.h"
 
@@ -45,9 +46,12 @@ struct ConfigurationRuns {
 using ProgressCallback = std::function<void(int done, int total, const std::string& configuration, bool warmup)>;
 
 // Runs every configuration over the suite, interleaved (A B A B ...) so machine drift hits all alike:
-// the warmups first, then the measured runs. Polls the interrupt flag between runs.
+// the warmups first, then suite.runs measured rounds, or with `auto_runs` as many rounds as its rule
+// asks for (how many and why it stopped go to `outcome`). Polls the interrupt flag between runs.
 std::vector<ConfigurationRuns> run_interleaved(t5::Engine& engine, const t5::Model& model, const BenchSuite& suite,
                                                const std::vector<Configuration>& configurations,
-                                               const ProgressCallback& progress);
+                                               const ProgressCallback& progress,
+                                               const AutoRunsPolicy* auto_runs = nullptr,
+                                               AutoRunsOutcome* outcome = nullptr);
 
 }  // namespace t5bench

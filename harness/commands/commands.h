@@ -11,6 +11,7 @@ int run_generate(const std::vector<std::string>& args);
 int run_bench(const std::vector<std::string>& args);
 int run_accuracy(const std::vector<std::string>& args);
 int run_gate(const std::vector<std::string>& args);
+int run_compare(const std::vector<std::string>& args);
 int run_report(const std::vector<std::string>& args);
 
 }  // namespace t5bench

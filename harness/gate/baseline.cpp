@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "core/error.h"
+#include "stats/text.h"
 #include "stats/statistics.h"
 
 namespace t5bench {
@@ -15,12 +16,6 @@ constexpr const char* kMatchKeys[] = {"machine_class", "model", "suite", "config
 double number(const t5::json& value, const std::string& what, const std::string& where) {
   if (!value.is_number()) t5::fail(where, what + " must be a number, got " + value.dump());
   return value.get<double>();
-}
-
-std::string format(double v) {
-  char text[32];
-  std::snprintf(text, sizeof text, std::fabs(v) >= 100 && std::fabs(v) < 1e6 ? "%.1f" : "%.4g", v);
-  return text;
 }
 
 BaselineEntry parse_entry(const t5::json& e, const std::string& where) {
@@ -61,6 +56,7 @@ BaselineEntry parse_entry(const t5::json& e, const std::string& where) {
       const std::string what = "relative." + it.key();
       RelativeCheck r;
       r.metric = it.key();
+      r.source = where + ": " + what;
       const t5::json& reference = t5::require_field(it.value(), "reference", where + ": " + what);
       if (!reference.is_array() || reference.size() < 3)
         t5::fail(where, what + ".reference must list at least 3 runs");
@@ -147,11 +143,11 @@ std::vector<GateCheck> evaluate_gate(const Baseline& baseline, const std::vector
           const double v = it->second;
           const bool above_min = !t.min || v >= *t.min, below_max = !t.max || v <= *t.max;
           c.passed = above_min && below_max;
-          c.detail = format(v) + (!above_min ? " < min " + format(*t.min)
-                                  : !below_max ? " > max " + format(*t.max)
-                                  : t.min && t.max ? " in [" + format(*t.min) + ", " + format(*t.max) + "]"
-                                  : t.min ? " >= min " + format(*t.min)
-                                          : " <= max " + format(*t.max));
+          c.detail = short_number(v) + (!above_min ? " < min " + short_number(*t.min)
+                                  : !below_max ? " > max " + short_number(*t.max)
+                                  : t.min && t.max ? " in [" + short_number(*t.min) + ", " + short_number(*t.max) + "]"
+                                  : t.min ? " >= min " + short_number(*t.min)
+                                          : " <= max " + short_number(*t.max));
         }
         checks.push_back(c);
       }
@@ -163,22 +159,44 @@ std::vector<GateCheck> evaluate_gate(const Baseline& baseline, const std::vector
           checks.push_back(c);
           continue;
         }
-        const double current = percentile(it->second, 0.5), reference = percentile(r.reference, 0.5);
+        const std::vector<double>& runs = it->second;
+        const double smallest_p = smallest_one_sided_p(static_cast<int>(runs.size()), static_cast<int>(r.reference.size()));
+        if (smallest_p >= r.significance) {
+          char problem[300];
+          std::snprintf(problem, sizeof problem,
+                        "%zu reference runs against the %zu runs of %s in %s can never reach significance %.3g "
+                        "(the smallest one-sided p is %.3g): add runs or raise the significance",
+                        r.reference.size(), runs.size(), record.label().c_str(), record.file.c_str(), r.significance,
+                        smallest_p);
+          t5::fail(r.source.empty() ? "relative." + r.metric : r.source, problem);
+        }
+        const double current = percentile(runs, 0.5), reference = percentile(r.reference, 0.5);
         const bool higher_better = higher_is_better(r.metric);
         // A regression is a change in the bad direction: slower latency, lower throughput.
         const double change = reference != 0 ? (current - reference) / reference * 100 : 0;
         const double regression = higher_better ? -change : change;
-        const MannWhitney test = higher_better ? mann_whitney(r.reference, it->second) : mann_whitney(it->second, r.reference);
+        const MannWhitney test = higher_better ? mann_whitney(r.reference, runs) : mann_whitney(runs, r.reference);
         const bool significant = test.p_greater < r.significance;
         c.passed = !(regression > r.max_regression_percent && significant);
         char text[200];
-        std::snprintf(text, sizeof text, "%+.1f%% vs reference median %s (regression limit %.1f%%, one-sided p = %.3g, alpha %.3g)",
-                      change, format(reference).c_str(), r.max_regression_percent, test.p_greater, r.significance);
-        c.detail = text;
+        std::snprintf(text, sizeof text, "%+.1f%% vs reference median %s (regression limit %.1f%%, one-sided p = %.3g, alpha %.3g; shift ",
+                      change, short_number(reference).c_str(), r.max_regression_percent, test.p_greater, r.significance);
+        c.detail = text + shift_percent_text(hodges_lehmann(r.reference, runs), reference) + ")";
         checks.push_back(c);
       }
     }
   return checks;
+}
+
+std::vector<RecordCoverage> gate_coverage(const Baseline& baseline, const std::vector<ResultRecord>& records) {
+  std::vector<RecordCoverage> coverage;
+  for (const ResultRecord& record : records) {
+    RecordCoverage c{&record, {}};
+    for (size_t i = 0; i < baseline.entries.size(); ++i)
+      if (baseline.entries[i].matches(record)) c.entries.push_back(i);
+    coverage.push_back(std::move(c));
+  }
+  return coverage;
 }
 
 Baseline update_baseline(Baseline existing, const std::vector<ResultRecord>& records, double margin_percent) {
@@ -206,8 +224,10 @@ Baseline update_baseline(Baseline existing, const std::vector<ResultRecord>& rec
         add(metric, false);
       for (const char* samples : {"end_to_end_ms", "tokens_per_second"}) {
         auto it = record.samples.find(samples);
-        if (it != record.samples.end() && it->second.size() >= 3)
-          entry.relative.push_back({samples, it->second, margin_percent, 0.01});
+        if (it == record.samples.end()) continue;
+        const int runs = static_cast<int>(it->second.size());
+        if (runs >= 3 && smallest_one_sided_p(runs, runs) < 0.01)
+          entry.relative.push_back({samples, it->second, margin_percent, 0.01, ""});
       }
     }
     bool replaced = false;

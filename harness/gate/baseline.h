@@ -34,6 +34,7 @@ struct RelativeCheck {
   std::vector<double> reference;
   double max_regression_percent = 10;
   double significance = 0.01;
+  std::string source;  // "b.json: entries[0]: relative.end_to_end_ms", where the gate's refusals point
 };
 
 struct BaselineEntry {
@@ -60,12 +61,24 @@ struct GateCheck {
   std::string detail;  // "412.3 <= max 500" or "+3.1% vs reference median 400.0 (p = 0.42)"
 };
 
-// Every threshold and relative check of every entry against every record it matches.
+// Every threshold and relative check of every entry against every record it matches. A relative check
+// whose run counts can never reach its significance (3 reference runs against 3 at 0.01: the smallest
+// possible p is 0.05) is refused with a t5::Error rather than passed forever.
 std::vector<GateCheck> evaluate_gate(const Baseline& baseline, const std::vector<ResultRecord>& records);
 
-// `existing` with one entry per record (replacing entries with the same match): latency metrics at most
-// `margin_percent` above today's value, throughput at most that much below, match rates not below
-// today's, and today's runs kept as the reference for the relative check.
+// Which entries (indices into baseline.entries) apply to each record, in record order. A record no entry
+// applies to is unchecked: the gate lists it as UNCHECKED and --require-coverage fails on it.
+struct RecordCoverage {
+  const ResultRecord* record = nullptr;
+  std::vector<size_t> entries;
+};
+std::vector<RecordCoverage> gate_coverage(const Baseline& baseline, const std::vector<ResultRecord>& records);
+
+// `existing` with one entry per record, matching the record's keys exactly, machine class included: an
+// entry with the same match is replaced, any other (other machine classes, hand-written entries) is kept.
+// Latency metrics at most `margin_percent` above today's value, throughput at most that much below,
+// match rates not below today's, and today's runs kept as the reference for the relative check when
+// that many runs against as many can reach its significance of 0.01 (5 or more).
 Baseline update_baseline(Baseline existing, const std::vector<ResultRecord>& records, double margin_percent);
 
 }  // namespace t5bench

@@ -18,9 +18,11 @@ struct ResultRecord {
   std::map<std::string, double> metrics;              // "end_to_end_ms.p50", "tie_aware_match_rate", ...
   std::map<std::string, std::vector<double>> samples;  // per-run values: "end_to_end_ms", ...
   std::string label() const;                           // "quick/optimized"
+  std::string key_text() const;                        // "machine_class=x86_64-avx2-2c model=... suite=... ..."
 };
 
-// Reads a result file written by `t5bench bench` or `t5bench accuracy`. Errors name the file.
+// The records of a result file written by `t5bench bench` or `t5bench accuracy`, read by the one result
+// reader (results/result_file.h), whose errors name the file and the field.
 std::vector<ResultRecord> load_result_records(const std::string& path);
 
 // Whether a bigger value of this metric is better (throughput, match rates) or worse (latency).

@@ -170,10 +170,10 @@ void add_latency(Document& doc, const BenchResult& r, const std::string& id) {
                       fixed(c.tokens_per_second.p50, 1), ratio(first_p50 > 0 ? e.p50 / first_p50 : 0),
                       ratio(c.decode_time_over_floor)});
     distribution.labels.push_back(c.name);
-    distribution.samples.push_back(c.end_to_end_ms);
+    distribution.samples.push_back(c.runs.at("end_to_end_ms"));
     distribution.p50.push_back(e.p50);
     distribution.p90.push_back(e.p90);
-    distribution_text.push_back(c.name + ": " + count(static_cast<int>(c.end_to_end_ms.size()), "run", "runs") +
+    distribution_text.push_back(c.name + ": " + count(static_cast<int>(c.runs.at("end_to_end_ms").size()), "run", "runs") +
                                 ", P50 " + ms(e.p50) + " ms, P90 " + ms(e.p90) + " ms");
     split.labels.push_back(c.name);
     split.values.push_back({c.encoder.p50, c.decoder.p50});
@@ -304,14 +304,16 @@ void add_roofline(Document& doc, const BenchResult& r, const std::string& id) {
                                    bar_chart(bars)));
 }
 
-// Earlier releases of the same suite, model and weights, and this result as the latest point.
+// Earlier releases of the same suite, model and weights on the same machine class, and this result as the
+// latest point: a history across machines would show the machines' difference as a release's.
 void add_history(Document& doc, const BenchResult& current, const std::vector<BenchResult>& history,
                  const std::string& id) {
   std::vector<const BenchResult*> releases;
   for (const BenchResult& h : history) {
     // The same run copied into the history directory would appear twice.
     const bool is_current = h.context.date == current.context.date && h.context.git_commit == current.context.git_commit;
-    const bool comparable = h.suite.name == current.suite.name && model_text(h.context) == model_text(current.context);
+    const bool comparable = h.suite.name == current.suite.name && model_text(h.context) == model_text(current.context) &&
+                            h.context.machine_class == current.context.machine_class;
     if (comparable && !is_current) releases.push_back(&h);
   }
   if (releases.empty()) return;
@@ -355,7 +357,7 @@ void add_history(Document& doc, const BenchResult& current, const std::vector<Be
   throughput.text.description = "P50 tokens per second per release, one line per configuration. " + join(described, "; ") + ".";
 
   doc.blocks.push_back(heading(3, "History"));
-  doc.blocks.push_back(paragraph("Suite " + current.suite.name + " in " +
+  doc.blocks.push_back(paragraph("Suite " + current.suite.name + " on " + current.context.machine_class + " in " +
                                  count(static_cast<int>(releases.size()) - 1, "earlier result", "earlier results") +
                                  ", ordered by version, then date, and this report's result last."));
   doc.blocks.push_back(table_block(t));
@@ -386,8 +388,10 @@ std::vector<std::string> accuracy_row(const std::string& name, const AccuracyFig
           percent(f.token_agreement),
           f.compared_steps > 0 ? scientific(f.logit_max_abs_error) : none,
           f.compared_steps > 0 ? fixed(f.logit_cosine_min, 6) : none,
-          f.compared_steps > 0 ? scientific(f.gap_error_median) + " / " + scientific(f.gap_error_max) : none,
-          std::to_string(f.close_decisions),
+          f.compared_steps > 0 && f.gap_error_median && f.gap_error_max
+              ? scientific(*f.gap_error_median) + " / " + scientific(*f.gap_error_max)
+              : none,
+          f.close_decisions ? std::to_string(*f.close_decisions) : none,
           f.tokenizer_checked > 0 ? percent(f.tokenizer_parity_rate) + " of " + std::to_string(f.tokenizer_checked) : none,
           f.answered > 0 ? percent(f.task_accuracy) + " (" + percent(f.reference_task_accuracy) + ")" : none,
           f.beam_cases > 0 ? percent(f.beam_match_rate) + " of " + std::to_string(f.beam_cases) : none};
@@ -430,13 +434,16 @@ void add_accuracy(Document& doc, const AccuracyResult& r) {
       "; configuration " + r.configuration + " (switches: " + switches_text(r.switches) + "), " + r.precision + " weights, model " +
       r.context.model_name + " on " + count(r.context.threads, "thread", "threads") + " (from " + r.path + ", " +
       r.context.date + ", commit " + commit_text(r.context.git_commit, r.context.git_dirty) + ")."));
+  const std::string close = r.close_gap ? "reference steps whose gap is under " + fixed(*r.close_gap, 2)
+                                        : std::string("reference steps with a small gap (– : not in results written "
+                                                      "before the gap error)");
   doc.blocks.push_back(paragraph(
       "Exact: the greedy output ids equal the reference's. Tie-aware also accepts a case whose first divergence "
       "falls where the reference's top two logits are within " + scientific(r.tie_margin) + " (ambiguous: any change "
       "of summation order may flip such a step). Token agreement: reference tokens matched before the first "
       "divergence. Max |Δlogit| and min cosine compare the reference's top-5 logits at every step up to the first "
-      "divergence. Gap error: how far our logits move the reference's top-1/top-2 gap at those steps; close decisions: "
-      "reference steps whose gap is under " + fixed(r.close_gap, 2) + ", which a reduced precision may flip. "
+      "divergence. Gap error: how far our logits move the reference's top-1/top-2 gap at those steps; close decisions: " +
+      close + ", which a reduced precision may flip. "
       "Tokenizer parity: prompts whose ids re-encode to the reference's. Task accuracy: answers right "
       "against the ground truth, the reference's own in parentheses. Beam: beam-search outputs equal to the "
       "reference's."));
@@ -467,13 +474,63 @@ void add_accuracy(Document& doc, const AccuracyResult& r) {
   doc.blocks.push_back(table_block(d));
 }
 
+// The machine classes of the bench results, in the order they first appear.
+std::vector<std::string> machine_classes(const std::vector<BenchResult>& bench) {
+  std::vector<std::string> classes;
+  for (const BenchResult& r : bench)
+    if (std::find(classes.begin(), classes.end(), r.context.machine_class) == classes.end())
+      classes.push_back(r.context.machine_class);
+  return classes;
+}
+
+// One row per suite, model, configuration and precision measured, with P50 and tokens/s of each class
+// side by side ("–" where a class did not measure it).
+void add_side_by_side(Document& doc, const std::vector<BenchResult>& bench, const std::vector<std::string>& classes) {
+  Table t{{"Suite", "Model", "Configuration"}, {false, false, false}, {}};
+  for (const std::string& c : classes) {
+    t.header.push_back(c + " P50 ms");
+    t.header.push_back(c + " tok/s");
+    t.numeric.insert(t.numeric.end(), {true, true});
+  }
+  std::vector<std::vector<std::string>> keys;
+  for (const BenchResult& r : bench)
+    for (const BenchConfiguration& c : r.configurations) {
+      const std::vector<std::string> key{r.suite.name, model_text(r.context), c.name};
+      if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
+      keys.push_back(key);
+      std::vector<std::string> row = key;
+      for (const std::string& machine : classes) {
+        const BenchConfiguration* found = nullptr;
+        for (const BenchResult& other : bench)
+          if (other.context.machine_class == machine && other.suite.name == r.suite.name &&
+              model_text(other.context) == key[1])
+            for (const BenchConfiguration& oc : other.configurations)
+              if (oc.name == c.name) found = &oc;
+        row.push_back(found ? ms(found->end_to_end.p50) : "–");
+        row.push_back(found ? fixed(found->tokens_per_second.p50, 1) : "–");
+      }
+      t.rows.push_back(row);
+    }
+  doc.blocks.push_back(heading(2, "Machine classes side by side"));
+  doc.blocks.push_back(paragraph("The headline rows of each machine class (P50 end-to-end latency and tokens per "
+                                 "second); each class's own sections follow."));
+  doc.blocks.push_back(table_block(t));
+}
+
 }  // namespace
 
 Document build_report(const ReportInputs& inputs, const std::string& title) {
   Document doc;
   doc.title = title;
   add_header(doc, inputs);
-  for (size_t i = 0; i < inputs.bench.size(); ++i) add_bench(doc, inputs.bench[i], inputs, "bench" + std::to_string(i + 1));
+  const std::vector<std::string> classes = machine_classes(inputs.bench);
+  if (classes.size() > 1) add_side_by_side(doc, inputs.bench, classes);
+  int id = 0;
+  for (const std::string& machine : classes) {
+    if (classes.size() > 1) doc.blocks.push_back(heading(2, "Machine class " + machine));
+    for (const BenchResult& r : inputs.bench)
+      if (r.context.machine_class == machine) add_bench(doc, r, inputs, "bench" + std::to_string(++id));
+  }
   for (const AccuracyResult& r : inputs.accuracy) add_accuracy(doc, r);
   return doc;
 }

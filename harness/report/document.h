@@ -32,7 +32,9 @@ struct Document {
 };
 
 // The header (date, machine, commit, model, suites, threads, sources), then for each bench result how it
-// was measured, latency, ablation, time per operation, roofline and history, then each accuracy result.
+// was measured, latency, ablation, time per operation, roofline and history (of its machine class), then
+// each accuracy result. Bench results of several machine classes get a side-by-side table of their
+// headline rows, then a section per class.
 Document build_report(const ReportInputs& inputs, const std::string& title);
 
 }  // namespace t5bench::report

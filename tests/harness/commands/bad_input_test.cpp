@@ -128,6 +128,7 @@ std::vector<BadInputCase> cases() {
     };
   };
   const std::string report = "report --results {dir}/r.json --out {dir}/report/r";
+  const std::string compare = "compare {dir}/r.json {dir}/r.json --out {dir}/compare.json";
   // Google Benchmark writes a non-finite aggregate (a cv of runs that all took 0 ms) unquoted.
   const std::string nan_result =
       R"({"context": {}, "benchmarks": [{"name": "fixture/baseline_cv", "real_time": NaN}]})";
@@ -287,9 +288,10 @@ std::vector<BadInputCase> cases() {
        "t5bench gate: {dir}/r.json: invalid JSON: parse error at line 1, column 25: syntax error while parsing value "
        "- unexpected end of input; expected '[', '{', or a literal"},
       {"GateResultMissingField", result_edited(drop_machine_class), gate, 2,
-       "t5bench gate: {dir}/r.json: context.t5bench: missing required field 'machine_class'"},
+       "t5bench gate: {dir}/r.json: missing required field 'context.t5bench.machine_class'"},
       {"GateResultWrongType", result_edited(p50_as_text), gate, 2,
-       "t5bench gate: {dir}/r.json: configurations: 'statistics.end_to_end_ms.p50' must be a number, got \"110 ms\""},
+       "t5bench gate: {dir}/r.json: field 'configurations[0].statistics.end_to_end_ms.p50' must be a number, got "
+       "\"110 ms\""},
       {"GateResultNaN", result_text(nan_result), gate, 2,
        "t5bench gate: {dir}/r.json: invalid JSON: NaN at line 1, column 77 is not a JSON number (write null or a "
        "finite value)"},
@@ -312,6 +314,19 @@ std::vector<BadInputCase> cases() {
       {"ReportResultInfinity", result_text(inf_result), report, 1,
        "t5bench report: {dir}/r.json: invalid JSON: -Infinity at line 1, column 78 is not a JSON number (write null "
        "or a finite value)"},
+
+      // compare, on the same results: the one result reader's words, as gate's and report's.
+      {"CompareResultMalformed", result_text(R"({"context": {"t5bench": )"), compare, 2,
+       "t5bench compare: {dir}/r.json: invalid JSON: parse error at line 1, column 25: syntax error while parsing "
+       "value - unexpected end of input; expected '[', '{', or a literal"},
+      {"CompareResultMissingField", result_edited(drop_machine_class), compare, 2,
+       "t5bench compare: {dir}/r.json: missing required field 'context.t5bench.machine_class'"},
+      {"CompareResultWrongType", result_edited(p50_as_text), compare, 2,
+       "t5bench compare: {dir}/r.json: field 'configurations[0].statistics.end_to_end_ms.p50' must be a number, got "
+       "\"110 ms\""},
+      {"CompareResultNaN", result_text(nan_result), compare, 2,
+       "t5bench compare: {dir}/r.json: invalid JSON: NaN at line 1, column 77 is not a JSON number (write null or a "
+       "finite value)"},
 
       // Resources: 4096 prompts decoded together for 4096 tokens each, on the tiny config widened to d_kv 1024:
       // about 1 TiB of KV cache, refused before any of it is allocated. (--synthetic flan-t5-base is refused the

@@ -80,7 +80,7 @@ TEST(Baseline, RelativeChecksNeedSizeAndSignificance) {
   }
   t5bench::Baseline b;
   t5bench::BaselineEntry entry;
-  entry.relative.push_back({"end_to_end_ms", reference, 10, 0.01});
+  entry.relative.push_back({"end_to_end_ms", reference, 10, 0.01, ""});
   b.entries.push_back(entry);
   EXPECT_TRUE(t5bench::evaluate_gate(b, {record("optimized", noisy)})[0].passed);
   const t5bench::GateCheck regressed = t5bench::evaluate_gate(b, {record("optimized", slower)})[0];
@@ -91,7 +91,7 @@ TEST(Baseline, RelativeChecksNeedSizeAndSignificance) {
 }
 
 TEST(Baseline, UpdateWritesThresholdsAroundTodaysValues) {
-  const t5bench::Baseline updated = t5bench::update_baseline({}, {record("optimized", {100, 110, 120})}, 10);
+  const t5bench::Baseline updated = t5bench::update_baseline({}, {record("optimized", {100, 105, 110, 115, 120})}, 10);
   ASSERT_EQ(updated.entries.size(), 1u);
   const t5bench::BaselineEntry& e = updated.entries[0];
   EXPECT_EQ(e.match.at("configuration"), "optimized");
@@ -100,10 +100,149 @@ TEST(Baseline, UpdateWritesThresholdsAroundTodaysValues) {
   EXPECT_DOUBLE_EQ(*e.thresholds[0].max, 121);
   EXPECT_EQ(e.thresholds[1].metric, "tokens_per_second.p50");
   EXPECT_NEAR(*e.thresholds[1].min, 32 / 0.11 * 0.9, 1e-9);
-  EXPECT_EQ(e.relative[0].reference, (std::vector<double>{100, 110, 120}));
+  ASSERT_EQ(e.relative.size(), 1u);
+  EXPECT_EQ(e.relative[0].reference, (std::vector<double>{100, 105, 110, 115, 120}));
   // Round trip through the file format, and a second update replaces rather than duplicates.
   const t5bench::Baseline reread = t5bench::parse_baseline(t5bench::baseline_to_json(updated).dump(), "b.json");
   EXPECT_EQ(t5bench::update_baseline(reread, {record("optimized", {90, 91, 92})}, 10).entries.size(), 1u);
+  // 3 runs against 3 can never reach p < 0.01, so an update from 3 runs writes no relative check.
+  EXPECT_TRUE(t5bench::update_baseline({}, {record("optimized", {100, 110, 120})}, 10).entries[0].relative.empty());
+}
+
+// Merging into an existing baseline: the result's machine class gains or replaces its entries, every
+// other class keeps its own, hand-written thresholds included.
+TEST(Baseline, UpdateMergesByMachineClass) {
+  const t5bench::Baseline existing = t5bench::parse_baseline(
+      R"({"schema_version": 1, "description": "hand-written", "entries": [
+           {"match": {"machine_class": "x86_64-avx512-2c", "model": "m", "suite": "seed", "configuration": "optimized",
+                      "precision": "f32"}, "thresholds": {"end_to_end_ms.p50": {"max": 500}}}]})",
+      "b.json");
+  t5bench::ResultRecord avx2 = record("optimized", {200, 210, 220, 230, 240});
+  avx2.keys["machine_class"] = "x86_64-avx2-2c";
+  const t5bench::Baseline merged = t5bench::update_baseline(existing, {avx2}, 10);
+  ASSERT_EQ(merged.entries.size(), 2u);
+  EXPECT_EQ(merged.description, "hand-written");
+  EXPECT_EQ(merged.entries[0].match.at("machine_class"), "x86_64-avx512-2c");
+  EXPECT_DOUBLE_EQ(*merged.entries[0].thresholds[0].max, 500);
+  EXPECT_EQ(merged.entries[1].match.at("machine_class"), "x86_64-avx2-2c");
+  EXPECT_DOUBLE_EQ(*merged.entries[1].thresholds[0].max, 242);  // P50 220 + 10%
+  // A later update of the avx2 class replaces its entry and still leaves the avx512 one alone.
+  const t5bench::Baseline again = t5bench::update_baseline(merged, {record("optimized", {600, 600, 600})}, 0);
+  ASSERT_EQ(again.entries.size(), 2u);
+  EXPECT_DOUBLE_EQ(*again.entries[0].thresholds[0].max, 600);  // the avx512 record this time
+  const t5bench::Baseline avx2_again = t5bench::update_baseline(merged, {avx2}, 20);
+  ASSERT_EQ(avx2_again.entries.size(), 2u);
+  EXPECT_DOUBLE_EQ(*avx2_again.entries[0].thresholds[0].max, 500);
+  EXPECT_DOUBLE_EQ(*avx2_again.entries[1].thresholds[0].max, 264);
+}
+
+TEST(Baseline, RejectsMalformedRelativeChecks) {
+  auto relative = [](const std::string& check) {
+    return baseline_error(R"({"schema_version": 1, "entries": [{"relative": {"end_to_end_ms": )" + check + "}}]}");
+  };
+  EXPECT_EQ(relative(R"({"reference": [1, 2]})"), "b.json: entries[0]: relative.end_to_end_ms.reference must list at least 3 runs");
+  EXPECT_EQ(relative(R"({"reference": 400})"), "b.json: entries[0]: relative.end_to_end_ms.reference must list at least 3 runs");
+  EXPECT_EQ(relative(R"({"reference": [1, 2, "3"]})"),
+            "b.json: entries[0]: relative.end_to_end_ms.reference[] must be a number, got \"3\"");
+  EXPECT_EQ(relative(R"({"max_regression_percent": 10})"),
+            "b.json: entries[0]: relative.end_to_end_ms: missing required field 'reference'");
+  EXPECT_EQ(relative(R"({"reference": [1, 2, 3], "max_regression_percent": -1})"),
+            "b.json: entries[0]: relative.end_to_end_ms.max_regression_percent must be >= 0");
+  EXPECT_EQ(relative(R"({"reference": [1, 2, 3], "significance": 0})"),
+            "b.json: entries[0]: relative.end_to_end_ms.significance must be in (0, 1)");
+  EXPECT_EQ(relative(R"({"reference": [1, 2, 3], "significance": 1})"),
+            "b.json: entries[0]: relative.end_to_end_ms.significance must be in (0, 1)");
+  EXPECT_EQ(relative(R"({"reference": [1, 2, 3], "significance": "0.01"})"),
+            "b.json: entries[0]: relative.end_to_end_ms: field 'significance' must be a number, got \"0.01\"");
+}
+
+t5bench::Baseline relative_baseline(const std::string& metric, const std::string& reference, double significance) {
+  return t5bench::parse_baseline(R"({"schema_version": 1, "entries": [{"relative": {")" + metric +
+                                     R"(": {"reference": )" + reference + R"(, "max_regression_percent": 10,
+                                     "significance": )" + std::to_string(significance) + "}}}]}",
+                                 "b.json");
+}
+
+// The bug: 3 reference runs at significance 0.01 passed every result of 3 runs, however slow, because
+// no 3-against-3 split gives p below 0.05. Such a check is now refused; one that can fail, does.
+TEST(Baseline, RelativeCheckThatCanNeverFailIsRefused) {
+  const t5bench::Baseline strict = relative_baseline("end_to_end_ms", "[400, 401, 402]", 0.01);
+  try {
+    t5bench::evaluate_gate(strict, {record("optimized", {800, 801, 802})});
+    ADD_FAILURE() << "no error";
+  } catch (const t5::Error& e) {
+    EXPECT_STREQ(e.what(), "b.json: entries[0]: relative.end_to_end_ms: 3 reference runs against the 3 runs of "
+                           "seed/optimized in r.json can never reach significance 0.01 (the smallest one-sided p "
+                           "is 0.05): add runs or raise the significance");
+  }
+  // At 0.1 the same counts can fail: every run 100% slower gives the smallest p, 0.05.
+  const std::vector<t5bench::GateCheck> loose =
+      t5bench::evaluate_gate(relative_baseline("end_to_end_ms", "[400, 401, 402]", 0.1), {record("optimized", {800, 801, 802})});
+  ASSERT_EQ(loose.size(), 1u);
+  EXPECT_FALSE(loose[0].passed);
+  EXPECT_EQ(loose[0].detail, "+99.8% vs reference median 401.0 (regression limit 10.0%, one-sided p = 0.05, alpha 0.1; "
+                             "shift +99.8% [no 95% interval: too few runs])");
+  // 3 reference runs against 10 can reach 0.01 (1 / C(13, 3) = 0.0035), so that check is judged.
+  std::vector<double> slow;
+  for (int i = 0; i < 10; ++i) slow.push_back(800 + i);
+  EXPECT_FALSE(t5bench::evaluate_gate(strict, {record("optimized", slow)})[0].passed);
+}
+
+TEST(Baseline, RelativeCheckNeedsThreeRuns) {
+  const std::vector<t5bench::GateCheck> checks =
+      t5bench::evaluate_gate(relative_baseline("end_to_end_ms", "[400, 401, 402, 403, 404]", 0.01), {record("optimized", {400, 401})});
+  ASSERT_EQ(checks.size(), 1u);
+  EXPECT_FALSE(checks[0].passed);
+  EXPECT_EQ(checks[0].metric, "end_to_end_ms (relative)");
+  EXPECT_EQ(checks[0].detail, "needs at least 3 runs of 'end_to_end_ms' in r.json");
+}
+
+// Throughput regresses downwards: 20% fewer tokens/s fails, 20% more passes. By hand: medians 102.5 and
+// 82.5 (-19.5%); the 36 differences are -20 + (i - j), i, j in 0..5, so their median is -20 and, for 6
+// against 6 (P(U <= 5) = 19/924 <= 0.025 < P(U <= 6) = 30/924), the 95% interval runs from the 6th
+// smallest (-23) to the 6th largest (-17); every run below every reference run: one-sided p = 1/924.
+TEST(Baseline, RelativeCheckOfThroughputFailsOnlyWhenItFalls) {
+  const t5bench::Baseline b = relative_baseline("tokens_per_second", "[100, 101, 102, 103, 104, 105]", 0.01);
+  auto with_throughput = [](double base) {
+    t5bench::ResultRecord r = record("optimized", {1, 1, 1});
+    r.samples["tokens_per_second"] = {base, base + 1, base + 2, base + 3, base + 4, base + 5};
+    return r;
+  };
+  const t5bench::GateCheck fell = t5bench::evaluate_gate(b, {with_throughput(80)})[0];
+  EXPECT_FALSE(fell.passed);
+  EXPECT_EQ(fell.detail, "-19.5% vs reference median 102.5 (regression limit 10.0%, one-sided p = 0.00108, alpha 0.01; "
+                         "shift -19.5% [-22.4%, -16.6%])");
+  const t5bench::GateCheck rose = t5bench::evaluate_gate(b, {with_throughput(120)})[0];
+  EXPECT_TRUE(rose.passed);
+  EXPECT_EQ(rose.detail.substr(0, 6), "+19.5%");
+}
+
+// "optimized/baseline" entries judge the comparison records of one run and nothing else; entries without
+// a comparison configuration never judge comparisons.
+TEST(Baseline, ComparisonRecordsMatchComparisonEntriesOnly) {
+  const t5bench::Baseline b = t5bench::parse_baseline(
+      R"({"schema_version": 1, "entries": [
+           {"match": {"suite": "seed"}, "thresholds": {"end_to_end_ms.p50": {"max": 1000}}},
+           {"match": {"configuration": "optimized/baseline"}, "thresholds": {"end_to_end_p50_ratio": {"max": 0.5}}},
+           {"match": {"configuration": "optimized/fused_attention"}, "thresholds": {"end_to_end_p50_ratio": {"max": 0.1}}}]})",
+      "b.json");
+  t5bench::ResultRecord comparison;
+  comparison.file = "r.json";
+  comparison.kind = "comparison";
+  comparison.keys = {{"machine_class", "x86_64-avx512-2c"}, {"model", "m"}, {"suite", "seed"},
+                     {"configuration", "optimized/baseline"}, {"precision", "f32"}};
+  comparison.metrics["end_to_end_p50_ratio"] = 0.31;
+  const std::vector<t5bench::GateCheck> checks = t5bench::evaluate_gate(b, {comparison, record("optimized", {400, 410, 420})});
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_EQ(checks[0].record, "seed/optimized/baseline");
+  EXPECT_EQ(checks[0].metric, "end_to_end_p50_ratio");
+  EXPECT_EQ(checks[0].detail, "0.31 <= max 0.5");
+  EXPECT_EQ(checks[1].record, "seed/optimized");
+  EXPECT_EQ(checks[1].metric, "end_to_end_ms.p50");
+  const std::vector<t5bench::RecordCoverage> coverage = t5bench::gate_coverage(b, {comparison, record("optimized", {400})});
+  ASSERT_EQ(coverage.size(), 2u);
+  EXPECT_EQ(coverage[0].entries, (std::vector<size_t>{1}));
+  EXPECT_EQ(coverage[1].entries, (std::vector<size_t>{0}));
 }
 
 // The command as CI runs it, on a real bench result.
@@ -161,7 +300,9 @@ TEST_F(GateCommand, MalformedInputExitsTwo) {
   r = t5test::run_command(t5test::binary_path() + " gate --result " + dir_->file("broken-result.json") +
                           " --baseline " + dir_->file("baseline.json"));
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "t5bench gate: " + dir_->file("broken-result.json") + ": context: missing required field 't5bench'\n");
+  EXPECT_EQ(r.err, "t5bench gate: " + dir_->file("broken-result.json") +
+                       ": neither a bench result (no 'configurations' array) nor an accuracy result (no 'accuracy' "
+                       "object)\n");
 }
 
 TEST_F(GateCommand, NothingApplicableIsAFailure) {

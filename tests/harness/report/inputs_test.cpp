@@ -44,7 +44,7 @@ TEST(ReportInputs, ReadsABenchResult) {
   EXPECT_TRUE(r.configurations[0].enabled.empty());
   EXPECT_EQ(r.configurations[1].enabled.size(), 6u);
   EXPECT_EQ(r.configurations[2].enabled, std::vector<std::string>{"fused_attention"});
-  EXPECT_EQ(r.configurations[0].end_to_end_ms, (std::vector<double>{100, 110, 120}));
+  EXPECT_EQ(r.configurations[0].runs.at("end_to_end_ms"), (std::vector<double>{100, 110, 120}));
   EXPECT_DOUBLE_EQ(r.configurations[0].end_to_end.p90, 118);
   EXPECT_DOUBLE_EQ(r.configurations[0].end_to_end.stddev, 10);
   EXPECT_EQ(r.configurations[0].end_to_end.samples, 3);
@@ -157,7 +157,8 @@ TEST(ReportInputs, HistoryIsOrderedByVersionThenDateAndSkipsAccuracyResults) {
     load_history(dir.path());
     FAIL() << "expected an error";
   } catch (const t5::Error& e) {
-    EXPECT_EQ(std::string(e.what()), dir.file("e.json") + ": missing required field 'context'");
+    EXPECT_EQ(std::string(e.what()), dir.file("e.json") + ": neither a bench result (no 'configurations' array) nor an "
+                                                          "accuracy result (no 'accuracy' object)");
   }
   try {
     load_history(dir.file("missing"));
