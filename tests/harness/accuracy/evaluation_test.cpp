@@ -86,6 +86,8 @@ struct WeightTypeBounds {
   int min_tie_aware;
 };
 
+void PrintTo(const WeightTypeBounds& bounds, std::ostream* out) { *out << t5bench::weight_type_name(bounds.weights); }
+
 class ReducedPrecisionTest : public testing::TestWithParam<WeightTypeBounds> {
  protected:
   void SetUp() override { T5_REQUIRE_SHARED_DATA(); }
