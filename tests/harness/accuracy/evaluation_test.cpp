@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "cli/model_args.h"
+#include "kernels/dispatch.h"
 #include "support/shared_data.h"
 
 namespace {
@@ -81,8 +82,11 @@ TEST(EvaluateSuite, ComparesEveryStepOfADivergedCaseTeacherForced) {
 // top-5 logit error and output match, bounded per type as CTranslate2's tests do.
 struct WeightTypeBounds {
   t5::WeightType weights;
-  double max_logit_error;  // |ours - reference| at the reference's top-5 ids, over the steps before divergence
-  int min_exact;           // of the 400 cases
+  // |ours - reference| at the reference's top-5 ids over the steps before divergence, in the avx512 tiers
+  // (whose bf16 products round the activations to bf16) and in the lower ones (which widen the weights).
+  double max_logit_error_avx512;
+  double max_logit_error_below;
+  int min_exact;  // of the 400 cases
   int min_tie_aware;
 };
 
@@ -106,23 +110,30 @@ TEST_P(ReducedPrecisionTest, SuiteDevStaysWithinItsBounds) {
   const t5bench::AccuracyAggregate overall =
       t5bench::aggregate(t5bench::evaluate_suite(engine, *model, suite, options)).overall;
   EXPECT_EQ(overall.cases, 400);
-  EXPECT_LE(overall.max_logit_error, bounds.max_logit_error);
+  const bool avx512 = t5::active_isa_tier() >= t5::IsaTier::Avx512;
+  EXPECT_LE(overall.max_logit_error, avx512 ? bounds.max_logit_error_avx512 : bounds.max_logit_error_below)
+      << t5::isa_tier_name(t5::active_isa_tier());
   EXPECT_GE(overall.exact, bounds.min_exact);
   EXPECT_GE(overall.tie_aware, bounds.min_tie_aware);
-  std::printf("[%s] suite-dev: %d exact, %d tie-aware of %d; top-5 logit max abs error %.3g\n",
-              t5bench::weight_type_name(bounds.weights), overall.exact, overall.tie_aware, overall.cases,
-              overall.max_logit_error);
+  std::printf("[%s, %s tier] suite-dev: %d exact, %d tie-aware of %d; top-5 logit max abs error %.3g\n",
+              t5bench::weight_type_name(bounds.weights), t5::isa_tier_name(t5::active_isa_tier()), overall.exact,
+              overall.tie_aware, overall.cases, overall.max_logit_error);
 }
 
-// Measured 2026-11-26 on the AVX-512 tier (2-vCPU Zen 5; bf16 encoder products are AVX512_BF16 dot products
-// on the activations' bf16 rounding): bf16 400 exact, 400 tie-aware, logit error 0.564; int8 396 exact,
-// 397 tie-aware, 1.17. No AVX2 or generic tier figures yet: those tiers sum in other orders (and may keep
-// bf16 products' activations in fp32), so their figures will differ a little. The bounds leave that room
-// (logit error about 1.8x today's, four to eight more flipped outputs of the 62 close decisions) while
-// still catching a broken kernel or quantizer, which moves logits by whole units and flips dozens of outputs.
+// Measured 2026-11-26 on the 2-vCPU Zen 5, each tier forced with T5BENCH_ISA:
+//                       bf16: exact  tie-aware  logit error   int8: exact  tie-aware  logit error
+//   avx512_bf16 (host)        400    400        0.564               396    397        1.17
+//   avx512                    400    400        0.564               396    397        1.17
+//   avx2                      400    400        0.000391            396    397        1.17
+//   generic                   400    400        0.000337            396    397        1.17
+// bf16 in the avx512 tiers rounds the activations of prompt-length products to bf16; the lower tiers widen
+// the weights (exact for this bf16 checkpoint) and keep fp32 activations, so their error is fp32's. The
+// bounds leave room for other summation orders (about twice today's error, four to eight more of the 62
+// close decisions flipped) and still catch a broken kernel or quantizer: rounding bf16 activations by
+// truncation gave 4.37, int8 steps by truncation 5.06 and 387 exact.
 INSTANTIATE_TEST_SUITE_P(WeightTypes, ReducedPrecisionTest,
-                         testing::Values(WeightTypeBounds{t5::WeightType::BF16, 1.0, 396, 396},
-                                         WeightTypeBounds{t5::WeightType::I8, 2.0, 388, 390}),
+                         testing::Values(WeightTypeBounds{t5::WeightType::BF16, 1.0, 1e-3, 396, 396},
+                                         WeightTypeBounds{t5::WeightType::I8, 2.0, 2.0, 388, 390}),
                          [](const testing::TestParamInfo<WeightTypeBounds>& info) {
                            return std::string(t5bench::weight_type_name(info.param.weights));
                          });
