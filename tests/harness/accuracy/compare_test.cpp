@@ -8,13 +8,19 @@ namespace {
 
 // Three steps; the reference chose 7, 8, then EOS. Step 1 is a near-tie between 8 and 9 (margin 4e-4),
 // step 2 a clear decision (margin 0.5) between EOS and 11.
+t5bench::ReferenceStep step(std::vector<int32_t> top_ids, std::vector<float> top_logits) {
+  t5bench::ReferenceStep s;
+  s.top_ids = std::move(top_ids);
+  s.top_logits = std::move(top_logits);
+  return s;
+}
+
 t5bench::ReferenceGreedy reference() {
   t5bench::ReferenceGreedy g;
   g.input_ids = {5, 1};
   g.output_ids = {7, 8, 1};
-  g.steps = {{{7, 3, 4}, {2.0f, 1.0f, 0.5f}},
-             {{8, 9, 10}, {3.0004f, 3.0f, 2.9995f}},
-             {{1, 11, 12}, {1.5f, 1.0f, 0.0f}}};
+  g.steps = {step({7, 3, 4}, {2.0f, 1.0f, 0.5f}), step({8, 9, 10}, {3.0004f, 3.0f, 2.9995f}),
+             step({1, 11, 12}, {1.5f, 1.0f, 0.0f})};
   return g;
 }
 
