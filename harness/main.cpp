@@ -49,11 +49,13 @@ constexpr Command kCommands[] = {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // First of all: a SIGINT or SIGTERM that comes while the command starts up is then an ordinary interrupt
+  // (exit 130 or 143 at the next check), never a death by signal.
+  t5bench::install_interrupt_handlers();
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
   }
-  t5bench::install_interrupt_handlers();
   const std::string name = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
   for (const Command& command : kCommands) {

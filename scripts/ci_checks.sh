@@ -20,6 +20,9 @@ fi
 if [ -d "$shared/reference" ] && [ -d "$shared/models/t5-synth-tasks" ]; then
   build/t5bench accuracy --model "$shared/models/t5-synth-tasks" --suite "$shared/reference/suite-dev.json" --out "$out/accuracy-dev.json"
   results+=(--result "$out/accuracy-dev.json")
+elif [ "${T5BENCH_REQUIRE_SHARED:-}" = 1 ]; then
+  echo "ci_checks: no shared data at $shared, and T5BENCH_REQUIRE_SHARED=1 requires it" >&2
+  exit 1
 else
   echo "ci_checks: no shared data at $shared: accuracy skipped" >&2
 fi

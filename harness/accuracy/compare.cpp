@@ -19,7 +19,11 @@ GreedyComparison compare_greedy(const ReferenceGreedy& reference, const std::vec
   if (k < reference.steps.size()) {
     const ReferenceStep& step = reference.steps[k];
     c.divergence_margin = step.top_logits[0] - step.top_logits[1];
-    c.ambiguous = c.divergence_margin < kTieMargin;
+    // A near-tie excuses only the other side of that tie: a token the reference ranked lower, or no token
+    // at all (our output ended), is a real divergence whatever the margin.
+    const bool ours_in_top_two =
+        k < output_ids.size() && (output_ids[k] == step.top_ids[0] || output_ids[k] == step.top_ids[1]);
+    c.ambiguous = ours_in_top_two && c.divergence_margin < kTieMargin;
   }
   return c;
 }

@@ -17,7 +17,8 @@ inline constexpr float kCloseGap = 0.05f;
 
 struct GreedyComparison {
   bool exact = false;          // output ids identical
-  bool ambiguous = false;      // not exact, and the first divergence is at a near-tie step
+  bool ambiguous = false;      // not exact; at the first divergence our token is the reference's top-1 or
+                               // top-2 and their margin is under kTieMargin
   int first_divergence = -1;   // step index, -1 when exact
   float divergence_margin = 0; // the reference top-1/top-2 margin at that step
   int matching_tokens = 0;     // steps agreeing before the first divergence

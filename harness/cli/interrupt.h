@@ -6,7 +6,8 @@ namespace t5bench {
 
 // SIGINT and SIGTERM do not kill a command mid-write: they set a flag that long loops poll between
 // runs, and the command then exits 130 (SIGINT) or 143 (SIGTERM) without writing its result, so earlier
-// results stay intact. A write already under way completes first: files are whole or absent.
+// results stay intact. A write under way (io/atomic_file.h) checks the flag before its rename: files are
+// whole or as they were.
 void install_interrupt_handlers();
 bool interrupted();
 int interrupt_exit_status();  // 128 + the signal received

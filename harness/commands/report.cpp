@@ -53,8 +53,7 @@ int run_report(const std::vector<std::string>& argv) {
     std::filesystem::create_directories(out_path.parent_path(), error);
     if (error) t5::fail(out_path.parent_path().string(), "cannot create the directory: " + error.message());
   }
-  write_file_atomically(out + ".md", markdown);
-  write_file_atomically(out + ".html", html);
+  write_files_atomically({{out + ".md", markdown}, {out + ".html", html}});  // both new, or both as they were
   std::printf("wrote %s.md and %s.html\n", out.c_str(), out.c_str());
   return 0;
 }

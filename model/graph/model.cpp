@@ -139,6 +139,14 @@ class Random {
   uint64_t state_[4];
 };
 
+// A NaN or Inf weight poisons every output it reaches (and int8 has no scale for it): refuse it at load.
+void require_finite(const float* values, uint64_t count, const std::string& file, const std::string& tensor) {
+  for (uint64_t i = 0; i < count; ++i)
+    if (!std::isfinite(values[i]))
+      fail(file, "tensor '" + tensor + "' holds " + (std::isnan(values[i]) ? "NaN" : "Inf") + " at element " +
+                     std::to_string(i) + ": not a usable weight");
+}
+
 }  // namespace
 
 std::unique_ptr<Model> Model::load(const std::string& directory, const LoadOptions& options) {
@@ -159,6 +167,7 @@ std::unique_ptr<Model> Model::load(const std::string& directory, const LoadOptio
         fail(entry->file->path(), "tensor '" + source.name + "' has shape " + entry->info->shape_string() +
                                       " but config.json implies " + shape_string(source.shape));
       read_tensor_f32(*entry->file, *entry->info, out);
+      require_finite(out, elements(source.shape), entry->file->path(), source.name);
       out += elements(source.shape);
     }
   }

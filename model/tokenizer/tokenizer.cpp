@@ -65,6 +65,8 @@ std::vector<int32_t> Tokenizer::encode(std::string_view text, const std::string&
   std::vector<int> ids;
   auto status = processor_->Encode(std::string(text), &ids);
   if (!status.ok()) fail(source, "tokenizer failed: " + std::string(status.message()));
+  // SentencePiece drops whitespace: such a prompt would reach the model as a lone EOS.
+  if (ids.empty()) fail(source, "prompt holds only whitespace");
   std::vector<int32_t> out(ids.begin(), ids.end());
   out.push_back(eos_id_);
   return out;

@@ -24,7 +24,9 @@ class Tokenizer {
   Tokenizer(const std::string& model_path, int eos_id, int pad_id, int vocab_size);
   ~Tokenizer();
 
-  // `source` names the prompt in errors ("prompt 3"). Refuses invalid UTF-8.
+  // `source` names the prompt in errors ("prompt 3"). Refuses invalid UTF-8 and prompts that are empty or
+  // only whitespace. Text that spells a control piece or a sentinel ("</s>", "<extra_id_0>") is text, as
+  // the reference suites encode it (SentencePiece, no special-token splitting): never the control id.
   std::vector<int32_t> encode(std::string_view text, const std::string& source) const;
   std::string decode(const std::vector<int32_t>& ids) const;
   int piece_count() const;

@@ -32,6 +32,11 @@ bool shared_data_present() {
   return ::stat((shared_dir() + "/reference/suite-dev.json").c_str(), &st) == 0;
 }
 
+bool shared_data_required() {
+  const char* env = std::getenv("T5BENCH_REQUIRE_SHARED");
+  return env && std::strcmp(env, "1") == 0;
+}
+
 std::vector<float> read_f32(const t5::SafetensorsFile& file, const std::string& name, std::vector<int64_t>* shape) {
   const t5::TensorInfo* info = file.find(name);
   if (!info) throw std::runtime_error(file.path() + ": no tensor " + name);

@@ -16,14 +16,22 @@ std::string reference_path(const std::string& file);  // shared/reference/<file>
 std::string binary_path();                            // build/t5bench
 std::string source_dir();
 bool shared_data_present();
+// T5BENCH_REQUIRE_SHARED=1 (set by .ci/run): shared data is then required, and its absence fails the tests
+// that need it instead of skipping them.
+bool shared_data_required();
 
 // The shared t5-synth-tasks model (fp32), loaded once per test process.
 const t5::Model& shared_model();
 
-// Skips the test (with the reason) when ../shared is absent, e.g. on a developer machine without it.
-#define T5_REQUIRE_SHARED_DATA()                                                        \
-  do {                                                                                  \
-    if (!t5test::shared_data_present()) GTEST_SKIP() << "no shared data at " << t5test::shared_dir(); \
+// Skips the test (with the reason) when ../shared is absent, e.g. on a developer machine without it; fails
+// it instead where shared data is required (CI).
+#define T5_REQUIRE_SHARED_DATA()                                                                         \
+  do {                                                                                                   \
+    if (!t5test::shared_data_present()) {                                                                \
+      if (t5test::shared_data_required())                                                                \
+        FAIL() << "no shared data at " << t5test::shared_dir() << ", and T5BENCH_REQUIRE_SHARED=1 requires it"; \
+      GTEST_SKIP() << "no shared data at " << t5test::shared_dir();                                      \
+    }                                                                                                    \
   } while (0)
 
 // A tensor of a golden safetensors file as floats (F32) or integers (I64).

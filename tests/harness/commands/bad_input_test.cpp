@@ -244,6 +244,8 @@ std::vector<BadInputCase> cases() {
       // Prompts, on the shared model (limit 512 tokens, vocabulary 32128).
       {"PromptEmpty", [](const TempDir&) {}, "generate --model {model} --prompt ''", 1,
        gen + "--prompt: prompt is empty", true},
+      {"PromptOnlyWhitespace", [](const TempDir&) {}, "generate --model {model} --prompt '  \t  '", 1,
+       gen + "--prompt: prompt holds only whitespace", true},
       {"PromptsFileInvalidUtf8", file("prompts.txt", "fine\n\xff\xfe broken\n"),
        "generate --model {model} --prompts {dir}/prompts.txt", 1,
        gen + "{dir}/prompts.txt:2: invalid UTF-8 at byte 0", true},

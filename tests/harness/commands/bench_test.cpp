@@ -3,16 +3,21 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdlib.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <set>
-#include <thread>
 
+#include "commands/commands.h"
 #include "io/json_file.h"
+#include "support/interrupted_write.h"
 #include "support/shared_data.h"
 
 extern char** environ;
@@ -144,29 +149,77 @@ TEST_F(BenchCommand, RefusesBadSuitesAndConfigurations) {
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
-// SIGINT or SIGTERM in the middle of a run: exit 130 / 143, the earlier result untouched, no partial file.
+// A child process whose stderr is a pseudo-terminal, so that it draws its progress bar there.
+struct TerminalChild {
+  pid_t pid = -1;
+  int terminal = -1;  // our end
+};
+
+TerminalChild spawn_on_terminal(std::vector<std::string> args) {
+  TerminalChild child;
+  child.terminal = ::posix_openpt(O_RDWR | O_NOCTTY);
+  if (child.terminal < 0 || ::grantpt(child.terminal) != 0 || ::unlockpt(child.terminal) != 0) return child;
+  const int their_end = ::open(::ptsname(child.terminal), O_RDWR | O_NOCTTY);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, their_end, STDERR_FILENO);
+  posix_spawn_file_actions_addclose(&actions, child.terminal);
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  if (posix_spawn(&child.pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) child.pid = -1;
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(their_end);
+  return child;
+}
+
+// Reads the terminal until `text` appears (true) or the child closes it (false).
+bool wait_for_output(int terminal, const std::string& text) {
+  std::string seen;
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = ::read(terminal, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    seen.append(buffer, static_cast<size_t>(n));
+    if (seen.find(text) != std::string::npos) return true;
+  }
+}
+
+// SIGINT or SIGTERM in the middle of the measured runs: exit 130 / 143 and the earlier result untouched.
+// The signal goes when the progress bar shows three runs done (one warmup per configuration, then one
+// measured run): an event, not a guess at how long start-up takes on a loaded host.
 TEST_F(BenchCommand, InterruptedRunLeavesThePreviousResultIntact) {
   const std::string out = dir_.file("r.json");
-  ASSERT_EQ(t5test::run_command(bench("--out " + out)).exit_code, 0);
-  const std::string before = t5test::read_file(out);
+  const std::string before = "{\"an earlier result\": true}\n";
+  t5test::write_file(out, before);
   for (const int signal : {SIGINT, SIGTERM}) {
-    std::vector<std::string> args = {t5test::binary_path(), "bench", "--synthetic", config_, "--suite", suite_,
-                                     "--runs", "100000", "--out", out};
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid;
-    ASSERT_EQ(posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ), 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // well into the measured runs
-    ::kill(pid, signal);
+    TerminalChild child = spawn_on_terminal({t5test::binary_path(), "bench", "--synthetic", config_, "--suite", suite_,
+                                             "--runs", "100000", "--out", out});
+    ASSERT_GT(child.pid, 0);
+    EXPECT_TRUE(wait_for_output(child.terminal, "] 3/200002 optimized"));  // 2 x (1 warmup + 100000 runs)
+    ::kill(child.pid, signal);
     int status = 0;
-    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_EQ(::waitpid(child.pid, &status, 0), child.pid);
+    ::close(child.terminal);
     ASSERT_TRUE(WIFEXITED(status)) << "ended by signal " << WTERMSIG(status);
     EXPECT_EQ(WEXITSTATUS(status), 128 + signal);
     EXPECT_EQ(t5test::read_file(out), before);
-    for (const auto& entry : std::filesystem::directory_iterator(dir_.path()))
-      EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
   }
+}
+
+// SIGINT at the moment the result is written (its temporary file in place): exit 130, the earlier result
+// untouched and the temporary file gone.
+TEST_F(BenchCommand, InterruptedWhileWritingLeavesThePreviousResultIntact) {
+  const std::string out = dir_.file("r.json");
+  const std::string before = "{\"an earlier result\": true}\n";
+  t5test::write_file(out, before);
+  const std::vector<std::string> args = {"--synthetic", config_, "--suite", suite_, "--out", out};
+  EXPECT_EXIT(t5test::run_interrupted_at_write(1, SIGINT, [&] { t5bench::run_bench(args); }),
+              testing::ExitedWithCode(130), "");
+  EXPECT_EQ(t5test::read_file(out), before);
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.path()))
+    EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
 }
 
 }  // namespace

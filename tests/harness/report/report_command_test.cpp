@@ -2,9 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <filesystem>
 
+#include "commands/commands.h"
 #include "report_fixtures.h"
+#include "support/interrupted_write.h"
 
 namespace {
 
@@ -95,6 +99,33 @@ TEST(ReportCommand, UsageErrorsExitTwo) {
     EXPECT_EQ(r.exit_code, 2) << c.args;
     EXPECT_EQ(r.err.substr(0, r.err.find('\n')), "t5bench report: " + c.error);
     EXPECT_NE(r.err.find("  report    --results FILE.json"), std::string::npos);  // the usage follows
+  }
+}
+
+// SIGINT while the report is written, after the .md's temporary file or after both: exit 130, the earlier .md
+// and .html both as they were, no temporary file left.
+TEST(ReportCommand, InterruptedWhileWritingLeavesBothEarlierFiles) {
+  t5test::TempDir dir("report-cli");
+  const std::string out = dir.file("r");
+  const t5test::CommandResult first = run_command(
+      report_command("--results " + report_fixture("bench.json") + " --out " + out + " --history " + dir.path()));
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const std::string md = t5test::read_file(out + ".md"), html = t5test::read_file(out + ".html");
+  // A second run under another title: what it would write differs from the first.
+  const std::vector<std::string> second = {"--results", report_fixture("bench.json"), "--out", out,
+                                           "--history", dir.path(), "--title", "Second"};
+  for (const int nth : {1, 2}) {
+    EXPECT_EXIT(t5test::run_interrupted_at_write(nth, SIGINT, [&] { t5bench::run_report(second); }),
+                testing::ExitedWithCode(130), "")
+        << nth;
+    EXPECT_EQ(t5test::read_file(out + ".md"), md) << nth;
+    EXPECT_EQ(t5test::read_file(out + ".html"), html) << nth;
+    size_t files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+      EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
+      ++files;
+    }
+    EXPECT_EQ(files, 2u);
   }
 }
 

@@ -199,7 +199,7 @@ t5::EarlyStopping parse_early_stopping(const std::string& value) {
 TEST_P(BeamSearchTest, Beam4OutputsAndScoresMatchTransformers) {
   t5::Engine engine(t5test::shared_model(), 2);
   engine.set_switches(t5bench::parse_configuration(GetParam()));
-  int cases = 0, equal = 0;
+  int cases = 0, equal = 0, near_ties = 0;
   double worst_score_error = 0;
   for (const char* file : {"suite-dev.json", "suite-dev-long.json", "suite-seed.json"}) {
     const t5bench::ReferenceSuite suite = t5bench::load_reference_suite(t5test::reference_path(file));
@@ -213,21 +213,26 @@ TEST_P(BeamSearchTest, Beam4OutputsAndScoresMatchTransformers) {
       EXPECT_FALSE(g.step_seconds.empty());
       EXPECT_LE(g.step_seconds.size(), static_cast<size_t>(options.max_new_tokens));
       EXPECT_GE(g.total_seconds, g.first_token_seconds);
-      if (g.output_ids != c.beam4->output_ids) {  // tolerated up to 1%: reported, counted below
-        std::printf("[%s] %s %s: output differs from the beam-4 reference (score %.7f, reference %.7f)\n",
-                    GetParam().c_str(), file, c.id.c_str(), g.sequence_score, c.beam4->sequence_score);
-        continue;
-      }
-      ++equal;
+      // Our scores follow the reference's to a few 1e-6 where the outputs agree, so an output that differs
+      // is excused only when it scores within 1e-4 of the reference's: two hypotheses tied in the reference,
+      // which any change of summation order may swap. Anything else is a wrong output.
       const double error = std::fabs(g.sequence_score - c.beam4->sequence_score);
       EXPECT_LE(error, 1e-4) << file << " " << c.id << ": score " << g.sequence_score << ", reference "
-                             << c.beam4->sequence_score;
+                             << c.beam4->sequence_score
+                             << (g.output_ids == c.beam4->output_ids ? "" : " (and the output differs)");
       worst_score_error = std::max(worst_score_error, error);
+      if (g.output_ids == c.beam4->output_ids) {
+        ++equal;
+      } else if (error <= 1e-4) {
+        ++near_ties;
+        std::printf("[%s] %s %s: a near-tie hypothesis (score %.7f, reference %.7f)\n", GetParam().c_str(), file,
+                    c.id.c_str(), g.sequence_score, c.beam4->sequence_score);
+      }
     }
   }
   EXPECT_EQ(cases, 115);
-  EXPECT_GE(equal, 0.99 * cases);
-  std::printf("[%s] beam4: %d/%d equal, max score error %.3g\n", GetParam().c_str(), equal, cases, worst_score_error);
+  std::printf("[%s] beam4: %d/%d equal, %d near-tie hypotheses, max score error %.3g\n", GetParam().c_str(), equal,
+              cases, near_ties, worst_score_error);
 }
 
 INSTANTIATE_TEST_SUITE_P(Configurations, BeamSearchTest, testing::Values("baseline", "optimized"));

@@ -11,9 +11,11 @@
 
 namespace {
 
-std::string load_error(const std::string& dir) {
+std::string load_error(const std::string& dir, t5::WeightType weights = t5::WeightType::F32) {
   try {
-    t5::Model::load(dir, {});
+    t5::LoadOptions options;
+    options.weights = weights;
+    t5::Model::load(dir, options);
   } catch (const t5::Error& e) {
     return e.what();
   }
@@ -67,6 +69,26 @@ TEST(Model, ReportsMissingAndMisshapenTensors) {
   EXPECT_EQ(load_error(misshapen.path()), misshapen.file("model.safetensors") +
                                               ": tensor 'lm_head.weight' has shape [64256, 128] but config.json "
                                               "implies [32128, 256]");
+}
+
+// A NaN or an Inf in a checkpoint is refused at load, naming the file, the tensor and the element, whatever
+// type the weights are kept in (int8 quantization could not scale it).
+TEST(Model, RefusesWeightsThatAreNotFinite) {
+  T5_REQUIRE_SHARED_DATA();
+  const struct {
+    const char* tensor;
+    float value;
+    const char* what;
+  } cases[] = {{"decoder.block.1.layer.2.DenseReluDense.wo.weight", std::nanf(""), "NaN"},
+               {"encoder.block.3.layer.0.SelfAttention.q.weight", -INFINITY, "Inf"}};
+  for (const auto& c : cases) {
+    t5test::TempDir dir("nonfinite");
+    write_fp32_copy(dir.path(), [&](auto& t) { t[c.tensor].values[300] = c.value; });
+    const std::string error = dir.file("model.safetensors") + ": tensor '" + c.tensor + "' holds " + c.what +
+                              " at element 300: not a usable weight";
+    for (const t5::WeightType weights : {t5::WeightType::F32, t5::WeightType::I8})
+      EXPECT_EQ(load_error(dir.path(), weights), error) << static_cast<int>(weights);
+  }
 }
 
 TEST(Model, BuildsTheRealFlanT5ShapesWithSyntheticWeights) {

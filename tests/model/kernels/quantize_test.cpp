@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
 #include <vector>
 
 namespace {
@@ -63,6 +65,50 @@ TEST(QuantizeInt8, AllZeroGroupGetsScaleOneAndZeros) {
   t5::quantize_int8_row(row.data(), t5::kInt8Group, q.data(), &scale);
   EXPECT_EQ(scale, 1.0f);
   for (int8_t value : q) EXPECT_EQ(value, 0);
+}
+
+// Seeded random rows of several shapes (whole groups and a short last one) and value spreads, outliers
+// included: every scale is the group's max |v| / 127 times a factor in [0.8, 1], every value that the scale
+// does not clip rounds to the nearest step (|v - q s| <= s / 2), and a clipped one goes to +-127.
+TEST(QuantizeInt8, RandomRowsRoundToTheNearestStepOrClip) {
+  std::mt19937 random(18);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+  int clipped = 0, rounded = 0;
+  for (const int cols : {t5::kInt8Group, 5 * t5::kInt8Group, 3 * t5::kInt8Group + 7, 13}) {
+    for (const float spread : {1e-3f, 1.0f, 40.0f}) {
+      for (int row_index = 0; row_index < 20; ++row_index) {
+        std::vector<float> row(static_cast<size_t>(cols));
+        for (float& v : row) v = spread * (row_index % 2 ? normal(random) : uniform(random));
+        if (row_index % 5 == 0) row[static_cast<size_t>(row_index) % row.size()] *= 12.0f;  // an outlier
+        std::vector<int8_t> q(row.size());
+        std::vector<float> scales(static_cast<size_t>(t5::int8_groups(cols)));
+        t5::quantize_int8_row(row.data(), cols, q.data(), scales.data());
+        for (int g = 0; g < t5::int8_groups(cols); ++g) {
+          const int begin = g * t5::kInt8Group, end = std::min(cols, begin + t5::kInt8Group);
+          float max_abs = 0.0f;
+          for (int k = begin; k < end; ++k) max_abs = std::max(max_abs, std::fabs(row[static_cast<size_t>(k)]));
+          const float s = scales[static_cast<size_t>(g)];
+          ASSERT_GE(s, 0.8f * max_abs / 127.0f * (1 - 1e-6f)) << cols << " " << g;
+          ASSERT_LE(s, max_abs / 127.0f * (1 + 1e-6f)) << cols << " " << g;
+          for (int k = begin; k < end; ++k) {
+            const float v = row[static_cast<size_t>(k)];
+            const int8_t step = q[static_cast<size_t>(k)];
+            if (std::fabs(v) <= 127.0f * s) {
+              ASSERT_LE(std::fabs(v - static_cast<float>(step) * s), 0.5f * s * (1 + 1e-5f))
+                  << "v " << v << " q " << int{step} << " s " << s;
+              ++rounded;
+            } else {
+              ASSERT_EQ(step, v > 0 ? 127 : -127) << "v " << v << " s " << s;
+              ++clipped;
+            }
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(clipped, 0);  // the outliers did make the scale search clip
+  EXPECT_GT(rounded, 10000);
 }
 
 }  // namespace

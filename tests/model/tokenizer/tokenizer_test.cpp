@@ -54,18 +54,40 @@ TEST_F(TokenizerTest, DecodesReferenceOutputs) {
     EXPECT_EQ(tokenizer_->decode(c.greedy.output_ids), c.greedy.output_text) << c.id;
 }
 
-TEST_F(TokenizerTest, DecodeSkipsPadEosAndPaddingRows) {
-  EXPECT_EQ(tokenizer_->piece_count(), 32000);  // the 128 rows past it are padding
-  EXPECT_EQ(tokenizer_->decode({0, 1902, 32050, 1}), tokenizer_->decode({1902}));
+// dev-0002 of suite-dev.json, ids and text as transformers produced them.
+TEST_F(TokenizerTest, EncodesAndDecodesAReferenceCaseToItsExactIdsAndText) {
+  const std::vector<int32_t> input_ids = {1843, 25200, 53, 10, 3, 4271, 12185, 2208, 1};
+  const std::vector<int32_t> output_ids = {2208, 3, 4271, 12185, 1};
+  const t5bench::ReferenceSuite suite = t5bench::load_reference_suite(t5test::reference_path("suite-dev.json"));
+  ASSERT_EQ(suite.cases[2].id, "dev-0002");
+  ASSERT_EQ(suite.cases[2].greedy.input_ids, input_ids);  // the figures above are the reference's
+  ASSERT_EQ(suite.cases[2].greedy.output_ids, output_ids);
+  EXPECT_EQ(tokenizer_->encode("sort ascending: 93 99 26", "p"), input_ids);
+  EXPECT_EQ(tokenizer_->decode(output_ids), "26 93 99");
 }
 
-TEST_F(TokenizerTest, RefusesEmptyAndInvalidText) {
-  EXPECT_EQ(encode_error(*tokenizer_, ""), "prompt 7: prompt is empty");
-  EXPECT_EQ(encode_error(*tokenizer_, "ok \xff then"), "prompt 7: invalid UTF-8 at byte 3");
-  EXPECT_EQ(encode_error(*tokenizer_, "cut \xe2\x82"), "prompt 7: invalid UTF-8 at byte 4");
-  EXPECT_EQ(encode_error(*tokenizer_, "overlong \xc0\xaf"), "prompt 7: invalid UTF-8 at byte 9");
-  EXPECT_EQ(encode_error(*tokenizer_, "surrogate \xed\xa0\x80"), "prompt 7: invalid UTF-8 at byte 10");
-  EXPECT_EQ(tokenizer_->encode("caf\xc3\xa9 \xf0\x9f\x99\x82", "p").back(), 1);
+TEST_F(TokenizerTest, DecodeSkipsPadEosAndPaddingRows) {
+  EXPECT_EQ(tokenizer_->piece_count(), 32000);  // the 128 rows past it are padding
+  // dev-0002's output (ids 2208 3 4271 12185 then EOS) with the start id 0 before and a padding row inside.
+  EXPECT_EQ(tokenizer_->decode({0, 2208, 3, 32050, 4271, 12185, 1}), "26 93 99");
+  EXPECT_EQ(tokenizer_->decode({0, 1, 32127}), "");
+}
+
+// "</s>" and "<extra_id_0>" written in a prompt are text, as the reference generator encodes them
+// (SentencePiece, spm_encode gives the same ids): "<" is not in the vocabulary and becomes <unk> (2);
+// neither EOS (1) nor the sentinel 32099 appears before the final EOS.
+TEST_F(TokenizerTest, ControlPiecesAndSentinelsWrittenInAPromptAreText) {
+  EXPECT_EQ(tokenizer_->encode("say </s> twice", "p"), (std::vector<int32_t>{497, 3, 2, 87, 7, 3155, 4394, 1}));
+  EXPECT_EQ(tokenizer_->encode("Fill in: The <extra_id_0> sat on the mat.", "p"),
+            (std::vector<int32_t>{12607, 16, 10, 37, 3, 2, 25666, 834, 23, 26, 834, 632, 3155, 3, 7, 144, 30, 8, 6928, 5,
+                                  1}));
+}
+
+TEST_F(TokenizerTest, WhitespaceIsCollapsedAndAPromptOfOnlyWhitespaceRefused) {
+  EXPECT_EQ(tokenizer_->encode("  hello   world  ", "p"), (std::vector<int32_t>{21820, 296, 1}));
+  EXPECT_EQ(tokenizer_->encode("hello world", "p"), (std::vector<int32_t>{21820, 296, 1}));
+  for (const char* blank : {" ", "   ", "\t \t", "\n"})
+    EXPECT_EQ(encode_error(*tokenizer_, blank), "prompt 7: prompt holds only whitespace") << '"' << blank << '"';
 }
 
 // The one-line error a Tokenizer constructor throws, or "" when it loads.
@@ -87,6 +109,26 @@ TEST(Tokenizer, MissingOrCorruptModel) {
     t5test::write_file(path, bytes);
     EXPECT_EQ(tokenizer_error(path, 32128), path + ": not a valid SentencePiece model");
   }
+}
+
+// The config's eos and pad ids must name control pieces (</s> 1, <pad> 0): <unk> (2), a word, an id past
+// the pieces or a negative one means the config and the tokenizer disagree.
+TEST(Tokenizer, RefusesEosOrPadIdsThatAreNotControlPieces) {
+  T5_REQUIRE_SHARED_DATA();
+  const std::string real = t5test::shared_model_dir() + "/spiece.model";
+  auto error = [&](int eos, int pad) -> std::string {
+    try {
+      t5::Tokenizer t(real, eos, pad, 32128);
+      return "";
+    } catch (const t5::Error& e) {
+      return e.what();
+    }
+  };
+  EXPECT_EQ(error(1, 0), "");
+  EXPECT_EQ(error(2, 0), real + ": id 2 is not a control piece (the config's eos/pad id)");
+  EXPECT_EQ(error(1, 1902), real + ": id 1902 is not a control piece (the config's eos/pad id)");
+  EXPECT_EQ(error(32099, 0), real + ": id 32099 is not a control piece (the config's eos/pad id)");
+  EXPECT_EQ(error(1, -1), real + ": id -1 is not a control piece (the config's eos/pad id)");
 }
 
 TEST(Tokenizer, RefusesAVocabularyThatIsNotTheModels) {
