@@ -8,7 +8,7 @@ void PackedActivations::prepare(int m, int k, WeightType type) {
   m_ = m, k_ = k;
   bf16_pairs_ = type == WeightType::BF16 && k % 2 == 0 && kernels().pack_bf16_pairs != nullptr;
   const size_t size = static_cast<size_t>(panels()) * k * kPanelRows;
-  if (bf16_pairs_ && bf16_.size() < size) bf16_.resize(size);
+  if (bf16_pairs_ && bf16_.size() < 2 * size) bf16_.resize(2 * size);
   if (!bf16_pairs_ && f32_.size() < size) f32_.resize(size);
 }
 
@@ -17,7 +17,7 @@ void PackedActivations::pack_panel(const float* in, int ld_in, int panel) {
   const int rows = m_ - first < kPanelRows ? m_ - first : kPanelRows;
   const float* src = in + static_cast<size_t>(first) * ld_in;
   if (bf16_pairs_) {
-    kernels().pack_bf16_pairs(src, ld_in, rows, k_, bf16_.data() + static_cast<size_t>(panel) * k_ * kPanelRows);
+    kernels().pack_bf16_pairs(src, ld_in, rows, k_, bf16_.data() + static_cast<size_t>(panel) * k_ * kPanelRows * 2);
     return;
   }
   float* out = f32_.data() + static_cast<size_t>(panel) * k_ * kPanelRows;

@@ -18,10 +18,11 @@ struct Shape {
   int m, n, k;
 };
 
-// Weights in every storage type with the fp32 values each holds, the activations and their bf16 rounding,
-// and the double-precision product.
+// Weights in every storage type with the fp32 values each holds, the activations and what a bf16 high part
+// plus a bf16 remainder keep of them, and the double-precision product.
 struct Problem {
-  std::vector<float> in, in_as_bf16, f32, as_bf16, as_i8, scales;
+  std::vector<float> in, f32, as_bf16, as_i8, scales;
+  std::vector<double> in_as_bf16_split;
   std::vector<uint16_t> bf16;
   std::vector<int8_t> i8;
   Shape s;
@@ -31,7 +32,10 @@ struct Problem {
     std::normal_distribution<float> normal(0.0f, 1.0f);
     in.resize(static_cast<size_t>(s.m) * s.k);
     for (float& v : in) v = normal(rng);
-    for (float v : in) in_as_bf16.push_back(t5::bf16_to_f32(t5::f32_to_bf16(v)));
+    for (float v : in) {
+      const float high = t5::bf16_to_f32(t5::f32_to_bf16(v));
+      in_as_bf16_split.push_back(double(high) + t5::bf16_to_f32(t5::f32_to_bf16(v - high)));
+    }
     f32.resize(static_cast<size_t>(s.n) * s.k);
     for (float& v : f32) v = 0.05f * normal(rng);
     for (float v : f32) {
@@ -56,15 +60,16 @@ struct Problem {
     return w;
   }
   // The product of the operands the kernel multiplies: with AVX512_BF16 dot products, the activations'
-  // bf16 rounding.
+  // bf16 high parts plus remainders.
   std::vector<double> expected(t5::WeightType type, bool bf16_activations) const {
     const std::vector<float>& w = type == t5::WeightType::F32 ? f32 : type == t5::WeightType::BF16 ? as_bf16 : as_i8;
-    const std::vector<float>& a = bf16_activations ? in_as_bf16 : in;
+    std::vector<double> a(in.begin(), in.end());
+    if (bf16_activations) a = in_as_bf16_split;
     std::vector<double> out(static_cast<size_t>(s.m) * s.n);
     for (int i = 0; i < s.m; ++i)
       for (int n = 0; n < s.n; ++n) {
         double sum = 0;
-        for (int c = 0; c < s.k; ++c) sum += double(a[static_cast<size_t>(i) * s.k + c]) * w[static_cast<size_t>(n) * s.k + c];
+        for (int c = 0; c < s.k; ++c) sum += a[static_cast<size_t>(i) * s.k + c] * w[static_cast<size_t>(n) * s.k + c];
         out[static_cast<size_t>(i) * s.n + n] = sum;
       }
     return out;
@@ -88,8 +93,8 @@ TEST_P(BlockedGemmTest, MatchesDoublePrecisionForEveryWeightType) {
   const t5test::ActiveTier tier(std::get<0>(GetParam()));
   const Problem p(std::get<1>(GetParam()));
   // Products of exact operands summed in fp32: fp32 and int8 (widened) weights times the fp32 activations,
-  // bf16 weights times the activations' bf16 rounding where AVX512_BF16 computes them (both operands bf16,
-  // each product exact in fp32).
+  // bf16 weights times the activations' bf16 high parts and remainders where AVX512_BF16 computes them
+  // (both operands bf16, each product exact in fp32).
   constexpr double kTolerance = 2e-5;
   for (t5::WeightType type : {t5::WeightType::F32, t5::WeightType::BF16, t5::WeightType::I8}) {
     t5::PackedActivations layout;

@@ -1,6 +1,6 @@
 // Our GEMM's tiles, AVX-512: 32 panel rows are two registers, 12 weight rows broadcast against them (24
 // accumulators and their operands fit the 32 registers). Built twice: as the avx512 tier, and with
-// AVX512_BF16 as the avx512_bf16 tier, whose bf16 weights multiply bf16 panels in vdpbf16ps.
+// AVX512_BF16 as the avx512_bf16 tier, whose bf16 weights multiply split bf16 panels in vdpbf16ps.
 #include <cstring>
 
 #include "kernels/gemm_driver.h"
@@ -43,23 +43,27 @@ struct Tile {
     finish_block(top, bottom, k0 == 0, tile);
   }
 
-  // Pairs of k: a panel row holds (a[r][2p], a[r][2p+1]) in bf16 and the weight pair w[n][2p..2p+1] is
-  // broadcast as one 32-bit lane pattern; vdpbf16ps adds both products into fp32.
+  // Pairs of k: a panel row holds (a[r][2p], a[r][2p+1]) as a bf16 high part and a bf16 remainder, and the
+  // weight pair w[n][2p..2p+1] is broadcast as one 32-bit lane pattern; vdpbf16ps adds both products of each
+  // part into fp32.
   template <int C>
   static void bf16(const uint16_t* panel, const uint16_t* w, size_t ld_w, int k0, int k1, float (*tile)[kPanelRows]) {
 #if defined(__AVX512BF16__)
     __m512 top[C], bottom[C];
     for (int j = 0; j < C; ++j) top[j] = bottom[j] = _mm512_setzero_ps();
     for (int kk = k0; kk < k1; kk += 2) {
-      const size_t at = static_cast<size_t>(kk) * kPanelRows;  // 32 rows x 2 values per pair step
-      const __m512bh a0 = (__m512bh)_mm512_load_si512(panel + at), a1 = (__m512bh)_mm512_load_si512(panel + at + 32);
+      const uint16_t* step = panel + static_cast<size_t>(kk) * 2 * kPanelRows;  // 32 high pairs, 32 remainder pairs
+      const __m512bh high0 = (__m512bh)_mm512_load_si512(step), high1 = (__m512bh)_mm512_load_si512(step + 32);
+      const __m512bh low0 = (__m512bh)_mm512_load_si512(step + 64), low1 = (__m512bh)_mm512_load_si512(step + 96);
 #pragma GCC unroll 12
       for (int j = 0; j < C; ++j) {
         int32_t pair;
         std::memcpy(&pair, w + j * ld_w + kk, sizeof pair);
         const __m512bh b = (__m512bh)_mm512_set1_epi32(pair);
-        top[j] = _mm512_dpbf16_ps(top[j], a0, b);
-        bottom[j] = _mm512_dpbf16_ps(bottom[j], a1, b);
+        top[j] = _mm512_dpbf16_ps(top[j], high0, b);
+        bottom[j] = _mm512_dpbf16_ps(bottom[j], high1, b);
+        top[j] = _mm512_dpbf16_ps(top[j], low0, b);
+        bottom[j] = _mm512_dpbf16_ps(bottom[j], low1, b);
       }
     }
     finish_block(top, bottom, k0 == 0, tile);
@@ -70,8 +74,9 @@ struct Tile {
 };
 
 #if defined(__AVX512BF16__)
-// Each row's values rounded to bf16, 16 k at a time; consecutive k pair up as one 32-bit lane, which is
-// where the pair goes in the panel ([k / 2][32 rows] lanes). Rows past `rows` are zero.
+// Each row's values as a bf16 high part plus the bf16 rounding of what it leaves (16 significant bits, a
+// relative error of at most 2^-17), 16 k at a time; consecutive k pair up as one 32-bit lane. A pair step of
+// the panel is the 32 rows' high pairs, then their remainder pairs. Rows past `rows` are zero.
 void pack_pairs(const float* in, int ld_in, int rows, int k, uint16_t* panel) {
   uint32_t* pairs = reinterpret_cast<uint32_t*>(panel);
   for (int r = 0; r < kPanelRows; ++r) {
@@ -80,9 +85,16 @@ void pack_pairs(const float* in, int ld_in, int rows, int k, uint16_t* panel) {
       const int left = std::min(16, k - k0);
       const __mmask16 mask = static_cast<__mmask16>((1u << left) - 1);
       const __m512 x = r < rows ? _mm512_maskz_loadu_ps(mask, src + k0) : _mm512_setzero_ps();
-      alignas(32) uint32_t row_pairs[8];
-      _mm256_store_si256(reinterpret_cast<__m256i*>(row_pairs), (__m256i)_mm512_cvtneps_pbh(x));
-      for (int i = 0; i < left / 2; ++i) pairs[static_cast<size_t>(k0 / 2 + i) * kPanelRows + r] = row_pairs[i];
+      const __m256bh high = _mm512_cvtneps_pbh(x);
+      const __m256bh low = _mm512_cvtneps_pbh(_mm512_sub_ps(x, _mm512_cvtpbh_ps(high)));
+      alignas(32) uint32_t high_pairs[8], low_pairs[8];
+      _mm256_store_si256(reinterpret_cast<__m256i*>(high_pairs), (__m256i)high);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(low_pairs), (__m256i)low);
+      for (int i = 0; i < left / 2; ++i) {
+        uint32_t* step = pairs + static_cast<size_t>(k0 / 2 + i) * 2 * kPanelRows;
+        step[r] = high_pairs[i];
+        step[kPanelRows + r] = low_pairs[i];
+      }
     }
   }
 }
