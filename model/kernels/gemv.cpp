@@ -12,6 +12,12 @@ void matvec_rows(const float* in, int ld_in, int m, const WeightMatrix& w, int r
   kernels().matvec_rows(in, ld_in, m, w, row_begin, row_end, out, ld_out, accumulate);
 }
 
+float* gemv_scratch(size_t count) {
+  thread_local AlignedBuffer<float> scratch;
+  if (scratch.size() < count) scratch.resize(count);
+  return scratch.data();
+}
+
 void matvec_rows_blas(const float* in, int ld_in, int m, const WeightMatrix& w, int row_begin, int row_end,
                       float* out, int ld_out, bool accumulate) {
   const int rows = row_end - row_begin;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+
 #include "kernels/weight_matrix.h"
 
 namespace t5 {
@@ -14,6 +16,10 @@ namespace t5 {
 // bit-identical results to the same request run alone.
 void matvec_rows(const float* in, int ld_in, int m, const WeightMatrix& w, int row_begin, int row_end, float* out,
                  int ld_out, bool accumulate);
+
+// Thread-local scratch of at least `count` floats for a tier's decode GEMV (the AVX2 tier's reordered bf16
+// activations). Built for the baseline: no tier's copy of the buffer's code is shared with the program.
+float* gemv_scratch(size_t count);
 
 // The same product through OpenBLAS (sgemv for one row, sgemm otherwise), fp32 weights only.
 void matvec_rows_blas(const float* in, int ld_in, int m, const WeightMatrix& w, int row_begin, int row_end,
