@@ -11,7 +11,7 @@ namespace t5 {
 //   out[i][n] (+)= sum_k in[i][k] * w[n][k]   for i < m, row_begin <= n < row_end.
 //
 // matvec_rows: our kernel, in the active instruction-set tier (gemv_driver.h). A block of weight rows (eight
-// fp32, four bf16/int8) is streamed at a time and each is applied to all m activation rows while it sits in
+// fp32, one bf16, four int8) is streamed at a time and each is applied to all m activation rows while it sits in
 // L1; the arithmetic of one output does not depend on m or on the row range, so a batch row gets
 // bit-identical results to the same request run alone.
 void matvec_rows(const float* in, int ld_in, int m, const WeightMatrix& w, int row_begin, int row_end, float* out,

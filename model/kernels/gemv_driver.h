@@ -9,6 +9,7 @@
 // the bits it gets alone.
 
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 
 #include "kernels/tier_kernels.h"
@@ -24,9 +25,13 @@ struct WeightRow {
 
 // A decode step streams every weight once, so it is bound by how many DRAM reads are in flight: rows are
 // read a block at a time, each asking for its bytes a fixed distance ahead. fp32 rows (3 KiB at
-// flan-t5-base) read best eight at a time 32 KiB ahead, narrower bf16/int8 rows four at a time 16 KiB
-// ahead (interleaved `t5bench bench` runs, base, 8 -> 64 tokens: fp32 9.9 ms/token vs 10.2 with the
-// narrow shape and 11.1 with eight rows 16 KiB ahead; bf16 5.8 vs 6.3 with the fp32 shape).
+// flan-t5-base) read best eight at a time 32 KiB ahead, int8 rows four at a time 16 KiB ahead (interleaved
+// `t5bench bench` runs, base, 8 -> 64 tokens: fp32 9.9 ms/token vs 10.2 with four rows and 11.1 with eight
+// rows 16 KiB ahead). bf16 rows read best one at a time, a single sequential stream per thread: base seed,
+// per token, three alternating processes, Zen 5: AVX2 tier 8.48, 7.27, 6.15 ms against 10.36, 8.67, 8.55 with
+// four rows; avx512_bf16 tier 5.21, 4.90, 5.42 against 5.77, 5.54, 6.96. (fp32 one row at a time: AVX2 tier
+// 9.91-10.45 against 10.23-15.93, avx512_bf16 9.48-10.13 against 9.02-13.98; int8 one row at a time was
+// slower, its one FMA chain per row bound by latency.)
 template <typename T>
 struct StreamShape {
   static constexpr int rows = 4;
@@ -36,6 +41,11 @@ template <>
 struct StreamShape<float> {
   static constexpr int rows = 8;
   static constexpr size_t prefetch_bytes = 32 << 10;
+};
+template <>
+struct StreamShape<uint16_t> {
+  static constexpr int rows = 1;
+  static constexpr size_t prefetch_bytes = 16 << 10;
 };
 
 template <typename Dot, typename T>
@@ -72,16 +82,19 @@ void matvec_typed(const float* in, int ld_in, int m, const WeightMatrix& w, cons
   // arithmetic and take four-row blocks, whose sums stay in registers (base wi, two threads, fp32 batch 8,
   // AVX-512: 210-216 GFLOP/s against 202-212 with eight-row blocks; t5bench_micro BM_DecodeGemv).
   int n = row_begin;
-  if (StreamShape<T>::rows == 8 && m < 4) {
+  constexpr int stream_rows = StreamShape<T>::rows;
+  if (stream_rows == 8 && m < 4) {
     for (; n + 8 <= row_end; n += 8) {
       const WeightRow<T> rows[8] = {row(n),     row(n + 1), row(n + 2), row(n + 3),
                                     row(n + 4), row(n + 5), row(n + 6), row(n + 7)};
       block(rows, n, std::integral_constant<int, 8>{});
     }
   }
-  for (; n + 4 <= row_end; n += 4) {
-    const WeightRow<T> rows[4] = {row(n), row(n + 1), row(n + 2), row(n + 3)};
-    block(rows, n, std::integral_constant<int, 4>{});
+  if (stream_rows >= 4 || m >= 4) {
+    for (; n + 4 <= row_end; n += 4) {
+      const WeightRow<T> rows[4] = {row(n), row(n + 1), row(n + 2), row(n + 3)};
+      block(rows, n, std::integral_constant<int, 4>{});
+    }
   }
   for (; n < row_end; ++n) {
     const WeightRow<T> rows[1] = {row(n)};
