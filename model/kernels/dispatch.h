@@ -20,8 +20,8 @@ struct KernelTable {
                       float* out, int ld_out, bool accumulate);
   void (*matmul_blocked)(const PackedActivations& a, const WeightMatrix& w, int n_begin, int n_end, float* out,
                          int ld_out, bool accumulate);
-  // Panel rows [0, rows) of in[][k] as bf16 high parts and remainders, consecutive k paired (PackedActivations' bf16 layout);
-  // null where the tier has no bf16 dot product.
+  // Panel rows [0, rows) of in[][k] as bf16 high parts and remainders, consecutive k paired
+  // (PackedActivations' bf16 layout); null where the tier has no bf16 dot product.
   void (*pack_bf16_pairs)(const float* in, int ld_in, int rows, int k, uint16_t* panel);
   void (*attention_fused)(const AttentionArgs& a, int head, int q_begin, int q_end, const float* k_transposed,
                           int lk_stride, const DistanceBias* bias);

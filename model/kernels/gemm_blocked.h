@@ -33,7 +33,9 @@ class PackedActivations {
   int panels() const { return (m_ + kPanelRows - 1) / kPanelRows; }
 
   const float* f32_panel(int panel) const { return f32_.data() + static_cast<size_t>(panel) * k_ * kPanelRows; }
-  const uint16_t* bf16_panel(int panel) const { return bf16_.data() + static_cast<size_t>(panel) * k_ * kPanelRows * 2; }
+  const uint16_t* bf16_panel(int panel) const {
+    return bf16_.data() + static_cast<size_t>(panel) * k_ * kPanelRows * 2;
+  }
   bool bf16_pairs() const { return bf16_pairs_; }
 
  private:

@@ -81,8 +81,8 @@ void reorder_for_pairs(const float* x, int cols, float* reordered) {
 struct Dot {
   static constexpr int kMaxSums = 8;  // 16 registers: eight sums, the activations and a weight
 
-  // Each (weight row, activation row) pair accumulates its 8-column chunks in one register, in column order,
-  // and reduces it the same way whatever R and A are.
+  // Each (weight row, activation row) pair sums its columns in the same order whatever R and A are: bf16 and
+  // int8 in the 16-column steps below, then 8-column chunks, into registers it reduces the same way.
   template <int R, int A, typename T>
   static void rows(const WeightRow<T>* rows, const float* const* x, int cols, float* result) {
     __m256 sum[A][R];
@@ -117,6 +117,7 @@ struct Dot {
         for (int r = 0; r < R; ++r) sum[a][r] = _mm256_add_ps(sum[a][r], odd_sum[a][r]);
     }
     if constexpr (std::is_same_v<T, int8_t>) {
+      static_assert(kInt8Group % 16 == 0, "a 16-value step must lie in one scale group");
       // 16 values of one scale group a step: their products with the activations summed, then scaled once
       // into the row's sum (one multiply per 16 values instead of one per 8, and one FMA chain step).
       for (; k + 16 <= cols; k += 16) {
@@ -166,7 +167,8 @@ void matvec_rows(const float* in, int ld_in, int m, const WeightMatrix& w, int r
   if (w.type == WeightType::BF16 && m > 0) {
     const int cols = w.cols;
     float* reordered = gemv_scratch(static_cast<size_t>(m) * cols);
-    for (int i = 0; i < m; ++i) reorder_for_pairs(in + static_cast<size_t>(i) * ld_in, cols, reordered + static_cast<size_t>(i) * cols);
+    for (int i = 0; i < m; ++i)
+      reorder_for_pairs(in + static_cast<size_t>(i) * ld_in, cols, reordered + static_cast<size_t>(i) * cols);
     return matvec_rows_with<Dot>(reordered, cols, m, w, row_begin, row_end, out, ld_out, accumulate);
   }
   matvec_rows_with<Dot>(in, ld_in, m, w, row_begin, row_end, out, ld_out, accumulate);
