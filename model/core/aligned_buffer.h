@@ -28,6 +28,12 @@ class AlignedBuffer {
     data_.reset(static_cast<T*>(p));
     size_ = count;
   }
+  // Reusable scratch: grows to at least `count` elements (the contents are lost only when it grows) and
+  // returns the data.
+  T* at_least(size_t count) {
+    if (size_ < count) resize(count);
+    return data_.get();
+  }
   void zero() {
     if (size_) std::memset(static_cast<void*>(data_.get()), 0, size_ * sizeof(T));
   }

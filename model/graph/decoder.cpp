@@ -12,10 +12,6 @@ namespace t5 {
 
 namespace {
 
-void grow(AlignedBuffer<float>& buffer, size_t count) {
-  if (buffer.size() < count) buffer.resize(count);
-}
-
 void norm_rows(Exec& exec, const float* x, const float* weight, float eps, int rows, int cols, float* out) {
   OpTimer timer(exec, OpKind::Norm);
   rms_norm_rows(x, cols, weight, eps, rows, cols, out, cols);
@@ -88,7 +84,7 @@ void start_decoding(Exec& exec, const Model& model, DecoderState& state, std::ve
   }
   state.self_cache.start(c.num_decoder_layers, state.rows, c.inner_dim(), capacity, exec.switches.preallocated_kv);
   state.cross_kv.resize(static_cast<size_t>(c.num_decoder_layers));
-  for (AlignedBuffer<float>& kv : state.cross_kv) grow(kv, encoded_rows * 2 * c.inner_dim());
+  for (AlignedBuffer<float>& kv : state.cross_kv) kv.at_least(encoded_rows * 2 * c.inner_dim());
   if (exec.switches.preallocated_kv) {
     const std::vector<bool> all(state.sequences.size(), true);
     for (int l = 0; l < c.num_decoder_layers; ++l) compute_cross_kv(exec, model, state, l, all);
@@ -105,12 +101,12 @@ void decode_step(Exec& exec, const Model& model, DecoderState& state, const int3
   const int d = c.d_model, inner = c.inner_dim(), ff = c.d_ff;
   const int position = state.position, keys = position + 1;
   const size_t n = static_cast<size_t>(count);
-  grow(state.x, n * d);
-  grow(state.h, n * d);
-  grow(state.qkv, n * 3 * inner);
-  grow(state.context, n * inner);
-  grow(state.ffn_scratch, n * 2 * ff);
-  grow(state.ffn, n * ff);
+  state.x.at_least(n * d);
+  state.h.at_least(n * d);
+  state.qkv.at_least(n * 3 * inner);
+  state.context.at_least(n * inner);
+  state.ffn_scratch.at_least(n * 2 * ff);
+  state.ffn.at_least(n * ff);
   float* x = state.x.data();
   float* h = state.h.data();
   float* qkv = state.qkv.data();
@@ -129,7 +125,7 @@ void decode_step(Exec& exec, const Model& model, DecoderState& state, const int3
       self_bias = state.self_bias.center() - position;  // key j sits at distance j - position
       self_bias_stride = state.self_bias.head_stride;
     } else {  // as transformers does: this step's bias row from the buckets, every step
-      grow(state.step_bias, static_cast<size_t>(c.num_heads) * keys);
+      state.step_bias.at_least(static_cast<size_t>(c.num_heads) * keys);
       model.decoder_bias.materialize(position, 1, keys, state.step_bias.data());
       self_bias = state.step_bias.data();
       self_bias_stride = keys;

@@ -55,7 +55,8 @@ void self_attention(Exec& exec, const T5Config& c, const float* qkv, const std::
     row += static_cast<size_t>(length);
   }
   if (!exec.switches.fused_attention) {
-    if (ws.scores.size() < scratch) ws.scores.resize(scratch), ws.probabilities.resize(scratch);
+    ws.scores.at_least(scratch);
+    ws.probabilities.at_least(scratch);
     exec.pool.run(static_cast<int>(tasks.size()), [&](int t) {
       const Task& task = tasks[static_cast<size_t>(t)];
       attention_materialized(task.args, task.head, task.bias, ws.scores.data() + task.scratch,
@@ -63,7 +64,7 @@ void self_attention(Exec& exec, const T5Config& c, const float* qkv, const std::
     });
     return;
   }
-  if (ws.keys_transposed.size() < scratch) ws.keys_transposed.resize(scratch);
+  ws.keys_transposed.at_least(scratch);
   exec.pool.run(static_cast<int>(tasks.size()), [&](int t) {  // each head's keys once: its first query block
     const Task& task = tasks[static_cast<size_t>(t)];
     if (task.q_begin == 0)

@@ -37,10 +37,9 @@ void widen_rows(const WeightMatrix& w, int begin, int count, float* out) {
 
 const float* widened_rows(const WeightMatrix& w, int begin, int count) {
   thread_local AlignedBuffer<float> widened;
-  const size_t size = static_cast<size_t>(count) * w.cols;
-  if (widened.size() < size) widened.resize(size);
-  widen_rows(w, begin, count, widened.data());
-  return widened.data();
+  float* rows = widened.at_least(static_cast<size_t>(count) * w.cols);
+  widen_rows(w, begin, count, rows);
+  return rows;
 }
 
 void add_product(const float* product, int m, int n, float* out, int ld_out) {
@@ -54,9 +53,9 @@ void matmul(const float* in, int ld_in, int m, const WeightMatrix& w, float* out
     // sgemm with beta = 1 adds each k block's partial sum into `out`: into the residual stream (values in the
     // hundreds) that rounds several times at its magnitude. The product first, then one add, as transformers does.
     thread_local AlignedBuffer<float> product;
-    if (product.size() < static_cast<size_t>(m) * w.rows) product.resize(static_cast<size_t>(m) * w.rows);
-    matmul(in, ld_in, m, w, product.data(), w.rows, false);
-    add_product(product.data(), m, w.rows, out, ld_out);
+    float* scratch = product.at_least(static_cast<size_t>(m) * w.rows);
+    matmul(in, ld_in, m, w, scratch, w.rows, false);
+    add_product(scratch, m, w.rows, out, ld_out);
     return;
   }
   if (w.type == WeightType::F32) {

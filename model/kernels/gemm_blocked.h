@@ -23,6 +23,7 @@ namespace t5 {
 class PackedActivations {
  public:
   static constexpr int kPanelRows = 32;
+  static constexpr int kBf16Parts = 2;  // a bf16 panel's values per activation: its high part and remainder
 
   // Sizes the panels for in[m][k] against weights of type `type` (bf16 panels where the active tier has bf16
   // dot products), then packs each panel (panels may be packed by different threads).
@@ -32,13 +33,13 @@ class PackedActivations {
   int depth() const { return k_; }
   int panels() const { return (m_ + kPanelRows - 1) / kPanelRows; }
 
-  const float* f32_panel(int panel) const { return f32_.data() + static_cast<size_t>(panel) * k_ * kPanelRows; }
-  const uint16_t* bf16_panel(int panel) const {
-    return bf16_.data() + static_cast<size_t>(panel) * k_ * kPanelRows * 2;
-  }
+  const float* f32_panel(int panel) const { return f32_.data() + panel_offset(panel); }
+  const uint16_t* bf16_panel(int panel) const { return bf16_.data() + panel_offset(panel) * kBf16Parts; }
   bool bf16_pairs() const { return bf16_pairs_; }
 
  private:
+  size_t panel_offset(int panel) const { return static_cast<size_t>(panel) * k_ * kPanelRows; }
+
   int m_ = 0, k_ = 0;
   bool bf16_pairs_ = false;
   AlignedBuffer<float> f32_;     // [panel][k][32]

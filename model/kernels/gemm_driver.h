@@ -23,6 +23,7 @@
 namespace t5::T5_TIER {
 
 inline constexpr int kPanelRows = PackedActivations::kPanelRows;
+inline constexpr int kBf16Parts = PackedActivations::kBf16Parts;
 // Weight rows whose tiles run over one activation panel before the next panel: their bytes stay in L2.
 inline constexpr int kColumnBlockBytes = 256 << 10;
 inline constexpr int kDepthBlock = 32;  // k per block sum (even, for bf16 pairs): short blocks keep sums near exact

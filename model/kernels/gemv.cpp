@@ -14,8 +14,7 @@ void matvec_rows(const float* in, int ld_in, int m, const WeightMatrix& w, int r
 
 float* gemv_scratch(size_t count) {
   thread_local AlignedBuffer<float> scratch;
-  if (scratch.size() < count) scratch.resize(count);
-  return scratch.data();
+  return scratch.at_least(count);
 }
 
 void matvec_rows_blas(const float* in, int ld_in, int m, const WeightMatrix& w, int row_begin, int row_end,
@@ -28,15 +27,14 @@ void matvec_rows_blas(const float* in, int ld_in, int m, const WeightMatrix& w, 
   float* target = out + row_begin;
   int ld_target = ld_out;
   if (accumulate) {
-    if (product.size() < static_cast<size_t>(m) * rows) product.resize(static_cast<size_t>(m) * rows);
-    target = product.data();
+    target = product.at_least(static_cast<size_t>(m) * rows);
     ld_target = rows;
   }
   if (m == 1)
     blas_sgemv(rows, w.cols, weights, w.cols, in, target);
   else
     blas_sgemm(true, m, rows, w.cols, in, ld_in, weights, w.cols, target, ld_target);
-  if (accumulate) add_product(product.data(), m, rows, out + row_begin, ld_out);
+  if (accumulate) add_product(target, m, rows, out + row_begin, ld_out);
 }
 
 }  // namespace t5

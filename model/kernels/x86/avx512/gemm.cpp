@@ -52,7 +52,7 @@ struct Tile {
     __m512 top[C], bottom[C];
     for (int j = 0; j < C; ++j) top[j] = bottom[j] = _mm512_setzero_ps();
     for (int kk = k0; kk < k1; kk += 2) {
-      const uint16_t* step = panel + static_cast<size_t>(kk) * 2 * kPanelRows;  // 32 high pairs, 32 remainder pairs
+      const uint16_t* step = panel + static_cast<size_t>(kk) * kBf16Parts * kPanelRows;  // 32 high pairs, 32 remainder pairs
       const __m512bh high0 = (__m512bh)_mm512_load_si512(step), high1 = (__m512bh)_mm512_load_si512(step + 32);
       const __m512bh low0 = (__m512bh)_mm512_load_si512(step + 64), low1 = (__m512bh)_mm512_load_si512(step + 96);
 #pragma GCC unroll 12
@@ -91,7 +91,7 @@ void pack_pairs(const float* in, int ld_in, int rows, int k, uint16_t* panel) {
       _mm256_store_si256(reinterpret_cast<__m256i*>(high_pairs), (__m256i)high);
       _mm256_store_si256(reinterpret_cast<__m256i*>(low_pairs), (__m256i)low);
       for (int i = 0; i < left / 2; ++i) {
-        uint32_t* step = pairs + static_cast<size_t>(k0 / 2 + i) * 2 * kPanelRows;
+        uint32_t* step = pairs + static_cast<size_t>(k0 / 2 + i) * kBf16Parts * kPanelRows;
         step[r] = high_pairs[i];
         step[kPanelRows + r] = low_pairs[i];
       }
