@@ -24,11 +24,16 @@ void widen_rows(const WeightMatrix& w, int begin, int count, float* out) {
     case WeightType::I8: {
       const int8_t* src = static_cast<const int8_t*>(w.data) + offset;
       const int groups = int8_groups(w.cols);
+      // A group at a time, its scale hoisted: the inner loop vectorizes.
       for (int r = 0; r < count; ++r) {
         const float* scales = w.scales + static_cast<size_t>(begin + r) * groups;
-        for (int c = 0; c < w.cols; ++c)
-          out[static_cast<size_t>(r) * w.cols + c] =
-              static_cast<float>(src[static_cast<size_t>(r) * w.cols + c]) * scales[c / kInt8Group];
+        const int8_t* row = src + static_cast<size_t>(r) * w.cols;
+        float* row_out = out + static_cast<size_t>(r) * w.cols;
+        for (int g = 0; g < groups; ++g) {
+          const float scale = scales[g];
+          const int end = std::min(w.cols, (g + 1) * kInt8Group);
+          for (int c = g * kInt8Group; c < end; ++c) row_out[c] = static_cast<float>(row[c]) * scale;
+        }
       }
       return;
     }
