@@ -34,6 +34,8 @@ def read_suite(path):
         cases = [(c["greedy"]["input_ids"], c["greedy"]["output_ids"], c["greedy"]["steps"]) for c in suite["cases"]]
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise Failure(f"{path}: not a reference suite with greedy steps: {e}")
+    if any(len(outputs) != len(steps) for _, outputs, steps in cases):
+        raise Failure(f"{path}: a case's greedy steps and output ids differ in number")
     generation = suite.get("generation", {})
     ignore_eos = generation.get("min_new_tokens", 0) >= generation.get("max_new_tokens", 1 << 30)
     return cases, ignore_eos
@@ -118,8 +120,6 @@ def main():
     model = load_model(args.model, "float32", args.device)
     if model.lm_head.weight is model.shared.weight:  # t5bench rounds a copy of a tied head; lookups stay exact
         model.lm_head.weight = torch.nn.Parameter(model.shared.weight.detach().clone())
-    if any(len(c[1]) != len(c[2]) for c in cases):
-        raise Failure(f"{args.suite}: a case's greedy steps and output ids differ in number")
     excluded_id = EOS if ignore_eos else -1
     order = sorted(range(len(cases)), key=lambda k: len(cases[k][0]))
     batches = [[cases[k] for k in order[s:s + args.batch]] for s in range(0, len(order), args.batch)]

@@ -101,16 +101,12 @@ void decode_step(Exec& exec, const Model& model, DecoderState& state, const int3
   const int d = c.d_model, inner = c.inner_dim(), ff = c.d_ff;
   const int position = state.position, keys = position + 1;
   const size_t n = static_cast<size_t>(count);
-  state.x.at_least(n * d);
-  state.h.at_least(n * d);
-  state.qkv.at_least(n * 3 * inner);
-  state.context.at_least(n * inner);
+  float* x = state.x.at_least(n * d);
+  float* h = state.h.at_least(n * d);
+  float* qkv = state.qkv.at_least(n * 3 * inner);
+  float* context = state.context.at_least(n * inner);
   state.ffn_scratch.at_least(n * 2 * ff);
   state.ffn.at_least(n * ff);
-  float* x = state.x.data();
-  float* h = state.h.data();
-  float* qkv = state.qkv.data();
-  float* context = state.context.data();
 
   {
     OpTimer timer(exec, OpKind::Embedding);
@@ -125,9 +121,9 @@ void decode_step(Exec& exec, const Model& model, DecoderState& state, const int3
       self_bias = state.self_bias.center() - position;  // key j sits at distance j - position
       self_bias_stride = state.self_bias.head_stride;
     } else {  // as transformers does: this step's bias row from the buckets, every step
-      state.step_bias.at_least(static_cast<size_t>(c.num_heads) * keys);
-      model.decoder_bias.materialize(position, 1, keys, state.step_bias.data());
-      self_bias = state.step_bias.data();
+      float* step_bias = state.step_bias.at_least(static_cast<size_t>(c.num_heads) * keys);
+      model.decoder_bias.materialize(position, 1, keys, step_bias);
+      self_bias = step_bias;
       self_bias_stride = keys;
     }
   }
