@@ -2,7 +2,6 @@
 // encoder GEMMs (128 rows), our kernels against OpenBLAS, on the calling thread alone and split by weight
 // rows over a two-thread pool exactly as graph/linear.cpp splits them.
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -111,7 +110,7 @@ void copy_weights(const WeightMatrix& w, WeightCopy& copy) {
 // How a decode step's weights are cut into products.
 enum class StepLayout {
   Graph,     // the decoder's products, layer by layer, then lm_head
-  LmHeads,   // about as many bytes as whole lm_head matrices: the same stream in a few long products
+  LmHeads,   // the same number of weights as lm_head matrices: the same stream in a few long products
 };
 
 // One decode step's weight bytes streamed from DRAM through t5::linear on the pool, one activation row, and
@@ -130,11 +129,14 @@ void decode_step_products(benchmark::State& state, const T5Config& c, const Kern
   std::vector<Product> products;
   for (int l = 0; l < c.num_decoder_layers; ++l) products.insert(products.end(), layer.begin(), layer.end());
   products.push_back(lm_head);
-  if (layout == StepLayout::LmHeads) {
-    const double head_bytes = static_cast<double>(lm_head.rows) * lm_head.cols;
-    double step_bytes = 0;
-    for (const Product& p : products) step_bytes += static_cast<double>(p.rows) * p.cols;
-    products.assign(static_cast<size_t>(std::max(1.0, std::round(step_bytes / head_bytes))), lm_head);
+  if (layout == StepLayout::LmHeads) {  // as many weights, the last lm_head cut to the rows that are left
+    long left = 0;
+    for (const Product& p : products) left += static_cast<long>(p.rows) * p.cols;
+    products.clear();
+    for (; left > 0; left -= static_cast<long>(products.back().rows) * lm_head.cols) {
+      const long rows = std::min<long>(lm_head.rows, (left + lm_head.cols - 1) / lm_head.cols);
+      products.push_back({lm_head.name, static_cast<int>(rows), lm_head.cols});
+    }
   }
   std::vector<WeightCopy> copies(products.size());
   double bytes = 0, flops = 0;

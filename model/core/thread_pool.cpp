@@ -21,8 +21,13 @@ inline void cpu_relax() {
 
 }  // namespace
 
+ThreadPool::Job ThreadPool::busy_marker_;
+ThreadPool::Job ThreadPool::closed_marker_;
+
 ThreadPool::ThreadPool(int num_threads) {
-  for (int i = 1; i < std::max(1, num_threads); ++i) workers_.emplace_back([this] { worker_loop(); });
+  const int workers = std::max(1, num_threads) - 1;
+  mailboxes_ = std::make_unique<Mailbox[]>(static_cast<size_t>(workers));
+  for (int i = 0; i < workers; ++i) workers_.emplace_back([this, i] { worker_loop(mailboxes_[i]); });
 }
 
 ThreadPool::~ThreadPool() {
@@ -53,29 +58,61 @@ ThreadPool::Job* ThreadPool::claim_job() {
   return nullptr;
 }
 
-void ThreadPool::worker_loop() {
+void ThreadPool::worker_loop(Mailbox& mailbox) {
   for (;;) {
+    // The mailbox is open (null) here, or holds a job posted since: a submitter may post one at any moment.
     Job* job = nullptr;
     auto spin_start = std::chrono::steady_clock::now();
-    for (int polls = 0; !job; ++polls) {
+    for (int polls = 0;; ++polls) {
+      if ((job = mailbox.job.load(std::memory_order_acquire)) != nullptr) break;  // posted, this worker counted
       if (queued_.load(std::memory_order_acquire) > 0) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        job = claim_job();
+        Job* open = nullptr;
+        if (!mailbox.job.compare_exchange_strong(open, &busy_marker_, std::memory_order_acquire)) {
+          job = open;  // posted meanwhile: take that one
+          break;
+        }
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          job = claim_job();
+        }
         if (job) break;
+        mailbox.job.store(nullptr, std::memory_order_release);
       }
       if ((polls & 63) == 63 && std::chrono::steady_clock::now() - spin_start > kSpinBeforeSleep) {
+        Job* open = nullptr;
+        if (!mailbox.job.compare_exchange_strong(open, &closed_marker_, std::memory_order_acquire)) {
+          job = open;
+          break;
+        }
         std::unique_lock<std::mutex> lock(mutex_);
         ++sleepers_;
         wake_.wait(lock, [&] { return stopping_ || (job = claim_job()) != nullptr; });
         --sleepers_;
         if (!job) return;  // stopping
+        mailbox.job.store(&busy_marker_, std::memory_order_relaxed);
         break;
       }
       cpu_relax();
     }
     execute(job);
+    // Open the mailbox before the last release of the job: its submitter may post the next one as soon
+    // as it sees this worker gone from this one.
+    mailbox.job.store(nullptr, std::memory_order_release);
     job->users.fetch_sub(1, std::memory_order_release);
   }
+}
+
+int ThreadPool::post(Job& job) {
+  int taken = 0;
+  for (size_t w = 0; w < workers_.size(); ++w) {
+    job.users.fetch_add(1, std::memory_order_relaxed);
+    Job* open = nullptr;
+    if (mailboxes_[w].job.compare_exchange_strong(open, &job, std::memory_order_release, std::memory_order_relaxed))
+      ++taken;
+    else
+      job.users.fetch_sub(1, std::memory_order_relaxed);
+  }
+  return taken;
 }
 
 void ThreadPool::run(int count, const std::function<void(int)>& task) {
@@ -87,16 +124,20 @@ void ThreadPool::run(int count, const std::function<void(int)>& task) {
   Job job;
   job.task = &task;
   job.count = count;
-  bool notify;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    jobs_.push_back(&job);
-    queued_.fetch_add(1, std::memory_order_release);
-    notify = sleepers_ > 0;
+  // Queued as well only when some worker is busy elsewhere or asleep: it may join later.
+  const bool queued = post(job) < static_cast<int>(workers_.size());
+  if (queued) {
+    bool notify;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      jobs_.push_back(&job);
+      queued_.fetch_add(1, std::memory_order_release);
+      notify = sleepers_ > 0;
+    }
+    if (notify) wake_.notify_all();
   }
-  if (notify) wake_.notify_all();
   execute(&job);
-  {
+  if (queued) {
     std::lock_guard<std::mutex> lock(mutex_);
     jobs_.erase(std::find(jobs_.begin(), jobs_.end(), &job));
     queued_.fetch_sub(1, std::memory_order_release);
@@ -142,8 +183,9 @@ namespace {
 constexpr uint32_t kOwnerTakesOneIn = 4;
 
 // A thread's share of units, [front, back) in one word: its owner takes from the front and others from
-// the back, each with one compare-and-swap.
-class Share {
+// the back, each with one compare-and-swap. A cache line of its own, or every take would pull the line
+// from the other core.
+class alignas(64) Share {
  public:
   void assign(uint32_t front, uint32_t back) { range_.store(pack(front, back), std::memory_order_relaxed); }
   // Takes 1/kOwnerTakesOneIn of what is left (at least one unit) from the front; false when none is left.
