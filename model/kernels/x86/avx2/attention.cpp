@@ -62,14 +62,19 @@ struct Fused {
         high[g] = _mm256_blendv_pd(minus_infinity, high[g], high_lanes);
         const double block_max = std::max(horizontal_max(low[g]), horizontal_max(high[g]));
         const double new_max = std::max(running_max[g], block_max);
-        const float rescale = static_cast<float>(std::exp(running_max[g] - new_max));  // 0 on the first block
+        // Past the first few blocks the maximum mostly stays put, and then the rescale is exp(0) = 1: skipping
+        // the scalar exp and the multiplications by 1 leaves every bit as it was.
+        const bool max_moved = new_max != running_max[g];
+        const float rescale = max_moved ? static_cast<float>(std::exp(running_max[g] - new_max)) : 1.0f;  // 0 at first
         const __m256 shifted = narrow_shifted(low[g], high[g], _mm256_set1_pd(new_max));
         const __m256 p = _mm256_and_ps(exp256(shifted), _mm256_castsi256_ps(lanes));
         running_sum[g] = running_sum[g] * rescale + horizontal_sum(p);
         running_max[g] = new_max;
         _mm256_store_ps(probs[g], p);
-        const __m256 vr = _mm256_set1_ps(rescale);
-        for (int c = 0; c < kChunks; ++c) acc[g][c] = _mm256_mul_ps(acc[g][c], vr);
+        if (max_moved) {
+          const __m256 vr = _mm256_set1_ps(rescale);
+          for (int c = 0; c < kChunks; ++c) acc[g][c] = _mm256_mul_ps(acc[g][c], vr);
+        }
       }
       for (int jj = 0; jj < valid; ++jj) {
         const float* vrow = a.v + static_cast<long>(j0 + jj) * a.ld_v + col;

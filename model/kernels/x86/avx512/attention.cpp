@@ -60,14 +60,19 @@ struct Fused {
         high[g] = _mm512_mask_blend_pd(static_cast<__mmask8>(mask >> 8), minus_infinity, high[g]);
         const double block_max = std::max(_mm512_reduce_max_pd(low[g]), _mm512_reduce_max_pd(high[g]));
         const double new_max = std::max(running_max[g], block_max);
-        const float rescale = static_cast<float>(std::exp(running_max[g] - new_max));  // 0 on the first block
+        // Past the first few blocks the maximum mostly stays put, and then the rescale is exp(0) = 1: skipping
+        // the scalar exp and the multiplications by 1 leaves every bit as it was.
+        const bool max_moved = new_max != running_max[g];
+        const float rescale = max_moved ? static_cast<float>(std::exp(running_max[g] - new_max)) : 1.0f;  // 0 at first
         const __m512 shifted = narrow_shifted(low[g], high[g], _mm512_set1_pd(new_max));
         const __m512 p = _mm512_maskz_mov_ps(mask, exp512(shifted));
         running_sum[g] = running_sum[g] * rescale + _mm512_reduce_add_ps(p);
         running_max[g] = new_max;
         _mm512_store_ps(probs[g], p);
-        const __m512 vr = _mm512_set1_ps(rescale);
-        for (int c = 0; c < kChunks; ++c) acc[g][c] = _mm512_mul_ps(acc[g][c], vr);
+        if (max_moved) {
+          const __m512 vr = _mm512_set1_ps(rescale);
+          for (int c = 0; c < kChunks; ++c) acc[g][c] = _mm512_mul_ps(acc[g][c], vr);
+        }
       }
       for (int jj = 0; jj < valid; ++jj) {
         const float* vrow = a.v + static_cast<long>(j0 + jj) * a.ld_v + col;
