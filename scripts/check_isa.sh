@@ -40,8 +40,13 @@ for object in $objects; do
   fi
 done
 
-leaked=$(objdump -d -C --no-show-raw-insn "$build/t5bench" | functions_with "$avx" |
-           grep -v -E 't5::(avx2|avx512|avx512_bf16)::' || true)
+# The linked program is disassembled once (about 30 MB of text) for the rules below.
+disassembly=$(mktemp)
+trap 'rm -f "$disassembly"' EXIT
+objdump -d -C --no-show-raw-insn "$build/t5bench" >"$disassembly"
+avx_functions=$(functions_with "$avx" <"$disassembly")
+
+leaked=$(grep -v -E 't5::(avx2|avx512|avx512_bf16)::' <<<"$avx_functions" || true)
 if [ -n "$leaked" ]; then
   echo "check_isa: $build/t5bench: functions outside the tier namespaces with AVX instructions:" >&2
   echo "$leaked" | head -n 20 >&2
@@ -56,7 +61,7 @@ for object in $(find "$build/model" -path '*/t5kernels_avx2.dir/*' -name '*.o');
   fi
 done
 
-prefetching=$(objdump -d -C --no-show-raw-insn "$build/t5bench" | functions_with '^prefetch')
+prefetching=$(functions_with '^prefetch' <"$disassembly")
 for tier in avx2 avx512 avx512_bf16; do
   for weights in 'unsigned short' 'signed char'; do
     if ! grep -q -F "t5::$tier::matvec_typed<t5::$tier::(anonymous namespace)::Dot, $weights>" <<<"$prefetching"; then
@@ -67,7 +72,7 @@ for tier in avx2 avx512 avx512_bf16; do
 done
 
 if ((failed == 0)); then
-  tiers=$(objdump -d -C --no-show-raw-insn "$build/t5bench" | functions_with "$avx" | grep -c -E 't5::(avx2|avx512|avx512_bf16)::')
+  tiers=$(grep -c -E 't5::(avx2|avx512|avx512_bf16)::' <<<"$avx_functions")
   echo "check_isa: only the kernel tiers use AVX ($tiers functions, all in t5::avx2, t5::avx512, t5::avx512_bf16)"
 fi
 exit "$failed"
