@@ -4,7 +4,8 @@
 // why it lives in the tier's namespace). A tier supplies `Dot`:
 //   template <int R, int A, typename T> static void rows(const WeightRow<T>* rows, const float* const* x,
 //                                                        int cols, float* result);   // result[a * R + r]
-//   static constexpr int kMaxSums;  // R x A sums its registers hold (one call takes A = 4, 2 or 1 rows)
+//   static constexpr int kMaxSums;  // sum registers it has (one call takes A = 4, 2 or 1 rows)
+//   template <typename T> static constexpr int kSumsPerDot;  // registers one (weight row, activation row) sums in
 // Each (weight row, activation row) dot product must not depend on R, A or the row range, so a batch row gets
 // the bits it gets alone.
 
@@ -69,18 +70,20 @@ void matvec_typed(const float* in, int ld_in, int m, const WeightMatrix& w, cons
   };
   // Activation rows four, then two, then one at a time, as far as the tier's registers hold the sums; eight-row
   // blocks only ever see fewer than four.
+  constexpr int sums_per_dot = Dot::template kSumsPerDot<T>;
   auto block = [&](const WeightRow<T>* rows, int n, auto r_constant) {
     constexpr int R = decltype(r_constant)::value;
     int i = 0;
-    if constexpr (R * 4 <= Dot::kMaxSums)
+    if constexpr (R * 4 * sums_per_dot <= Dot::kMaxSums)
       for (; i + 4 <= m; i += 4) rows_times(rows, n, i, r_constant, std::integral_constant<int, 4>{});
-    if constexpr (R * 2 <= Dot::kMaxSums)
+    if constexpr (R * 2 * sums_per_dot <= Dot::kMaxSums)
       for (; i + 2 <= m; i += 2) rows_times(rows, n, i, r_constant, std::integral_constant<int, 2>{});
     for (; i < m; ++i) rows_times(rows, n, i, r_constant, std::integral_constant<int, 1>{});
   };
   // One to three activation rows stream the weights in StreamShape's blocks; four or more are bound by
-  // arithmetic and take four-row blocks, whose sums stay in registers (base wi, two threads, fp32 batch 8,
-  // AVX-512: 210-216 GFLOP/s against 202-212 with eight-row blocks; t5bench_micro BM_DecodeGemv).
+  // arithmetic and take four-row blocks, or two where a dot's sums would not fit four rows in registers (base
+  // wi, two threads, t5bench_micro BM_DecodeGemv: fp32 batch 8, AVX-512, 210-216 GFLOP/s against 202-212 with
+  // eight-row blocks; bf16 at the AVX2 tier's four sums a dot, batch 32, 1.72 ms against 2.18 one row at a time).
   int n = row_begin;
   constexpr int stream_rows = StreamShape<T>::rows;
   if (stream_rows == 8 && m < 4) {
@@ -91,9 +94,16 @@ void matvec_typed(const float* in, int ld_in, int m, const WeightMatrix& w, cons
     }
   }
   if (stream_rows >= 4 || m >= 4) {
-    for (; n + 4 <= row_end; n += 4) {
-      const WeightRow<T> rows[4] = {row(n), row(n + 1), row(n + 2), row(n + 3)};
-      block(rows, n, std::integral_constant<int, 4>{});
+    if constexpr (4 * sums_per_dot <= Dot::kMaxSums) {
+      for (; n + 4 <= row_end; n += 4) {
+        const WeightRow<T> rows[4] = {row(n), row(n + 1), row(n + 2), row(n + 3)};
+        block(rows, n, std::integral_constant<int, 4>{});
+      }
+    } else {
+      for (; n + 2 <= row_end; n += 2) {
+        const WeightRow<T> rows[2] = {row(n), row(n + 1)};
+        block(rows, n, std::integral_constant<int, 2>{});
+      }
     }
   }
   for (; n < row_end; ++n) {

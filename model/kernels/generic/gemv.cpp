@@ -28,6 +28,8 @@ inline float reduce(const float (&lanes)[kLanes]) {
 
 struct Dot {
   static constexpr int kMaxSums = 4;
+  template <typename T>
+  static constexpr int kSumsPerDot = 1;
 
   template <int R, int A, typename T>
   static void rows(const WeightRow<T>* rows, const float* const* x, int cols, float* result) {

@@ -1,10 +1,11 @@
 // Decode GEMV, AVX2: eight columns per register; a row's last partial chunk goes through a zero-padded copy.
 // bf16 rows are read 16 values a load and widened without shuffles: a 32-bit lane holds values 2i and 2i+1,
 // so a shift left gives value 2i as fp32 and masking the low half gives 2i+1; the activations are reordered
-// to match (even columns, then odd, per 16) once per call. Even and odd columns sum in two FMA chains, and
-// int8 takes 16 values of one scale group a step, scaled once: one chain step per eight columns bound the
-// loop at the FMA's latency. t5bench_micro BM_DecodeGemv, base, two threads, alternating binaries: wi bf16
-// 58-66 us against 82-85, int8 81-86 against 88-89; lm_head int8 681-738 us against 1016-1517.
+// to match (even columns, then odd, per 16) once per call. The even and odd columns of two such chunks sum in
+// four FMA chains, and int8 takes 16 values of one scale group a step, scaled once: one chain step per eight
+// columns bound the loop at the FMA's latency. t5bench_micro BM_DecodeGemv, base, two threads, alternating
+// binaries, Zen 5: wi bf16 86 us against 131 with two chains, lm_head 675 against 997; int8 wi 81-86 against
+// 88-89 one chain step per eight columns, lm_head 681-738 us against 1016-1517.
 #include <cstring>
 #include <type_traits>
 
@@ -87,6 +88,8 @@ void reorder_for_pairs(const float* x, int cols, float* reordered) {
 
 struct Dot {
   static constexpr int kMaxSums = 8;  // 16 registers: eight sums, the activations and a weight
+  template <typename T>
+  static constexpr int kSumsPerDot = std::is_same_v<T, uint16_t> ? 4 : 1;
 
   // Each (weight row, activation row) pair sums its columns in the same order whatever R and A are: bf16 and
   // int8 in the 16-column steps below, then 8-column chunks, into registers it reduces the same way.
@@ -97,31 +100,42 @@ struct Dot {
       for (int r = 0; r < R; ++r) sum[a][r] = _mm256_setzero_ps();
     int k = 0;
     if constexpr (std::is_same_v<T, uint16_t>) {  // x reordered by reorder_for_pairs
-      // The odd columns sum apart from the even ones: one FMA chain per row and chunk would bound the loop at
-      // the FMA's latency.
+      // Two 16-column chunks a step, their even and odd columns in four FMA chains per row: StreamShape reads
+      // bf16 one row at a time, and with two chains that row was bound by the FMA's latency, not the reads.
       const __m256i high_halves = _mm256_set1_epi32(static_cast<int>(0xffff0000u));
-      __m256 odd_sum[A][R];
+      __m256 odd_sum[A][R], second_even_sum[A][R], second_odd_sum[A][R];
       for (int a = 0; a < A; ++a)
-        for (int r = 0; r < R; ++r) odd_sum[a][r] = _mm256_setzero_ps();
-      for (; k + kPairChunk <= cols; k += kPairChunk) {
+        for (int r = 0; r < R; ++r)
+          odd_sum[a][r] = second_even_sum[a][r] = second_odd_sum[a][r] = _mm256_setzero_ps();
+      auto add_chunk = [&](int at, __m256(&even_sums)[A][R], __m256(&odd_sums)[A][R]) {
         __m256 even[A], odd[A];
         for (int a = 0; a < A; ++a) {
-          even[a] = in_register(_mm256_loadu_ps(x[a] + k));
-          odd[a] = in_register(_mm256_loadu_ps(x[a] + k + kPairChunk / 2));
+          even[a] = in_register(_mm256_loadu_ps(x[a] + at));
+          odd[a] = in_register(_mm256_loadu_ps(x[a] + at + kPairChunk / 2));
         }
         for (int r = 0; r < R; ++r) {
-          prefetch_ahead(rows[r], k);
-          const __m256i pairs = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rows[r].values + k));
+          prefetch_ahead(rows[r], at);
+          const __m256i pairs = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rows[r].values + at));
           const __m256 w_even = in_register(_mm256_castsi256_ps(_mm256_slli_epi32(pairs, 16)));
           const __m256 w_odd = in_register(_mm256_castsi256_ps(_mm256_and_si256(pairs, high_halves)));
           for (int a = 0; a < A; ++a) {
-            sum[a][r] = _mm256_fmadd_ps(w_even, even[a], sum[a][r]);
-            odd_sum[a][r] = _mm256_fmadd_ps(w_odd, odd[a], odd_sum[a][r]);
+            even_sums[a][r] = _mm256_fmadd_ps(w_even, even[a], even_sums[a][r]);
+            odd_sums[a][r] = _mm256_fmadd_ps(w_odd, odd[a], odd_sums[a][r]);
           }
         }
+      };
+      for (; k + 2 * kPairChunk <= cols; k += 2 * kPairChunk) {
+        add_chunk(k, sum, odd_sum);
+        add_chunk(k + kPairChunk, second_even_sum, second_odd_sum);
+      }
+      if (k + kPairChunk <= cols) {
+        add_chunk(k, sum, odd_sum);
+        k += kPairChunk;
       }
       for (int a = 0; a < A; ++a)
-        for (int r = 0; r < R; ++r) sum[a][r] = _mm256_add_ps(sum[a][r], odd_sum[a][r]);
+        for (int r = 0; r < R; ++r)
+          sum[a][r] = _mm256_add_ps(_mm256_add_ps(sum[a][r], odd_sum[a][r]),
+                                    _mm256_add_ps(second_even_sum[a][r], second_odd_sum[a][r]));
     }
     if constexpr (std::is_same_v<T, int8_t>) {
       static_assert(kInt8Group % 16 == 0, "a 16-value step must lie in one scale group");

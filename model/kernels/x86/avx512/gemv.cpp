@@ -46,6 +46,8 @@ inline __m512 in_register(__m512 v) {
 
 struct Dot {
   static constexpr int kMaxSums = 16;
+  template <typename T>
+  static constexpr int kSumsPerDot = 1;
 
   // Each (weight row, activation row) pair accumulates its 16-column chunks in one register, in column order,
   // and reduces it the same way whatever R and A are.
