@@ -2,10 +2,10 @@
 // bf16 rows are read 16 values a load and widened without shuffles: a 32-bit lane holds values 2i and 2i+1,
 // so a shift left gives value 2i as fp32 and masking the low half gives 2i+1; the activations are reordered
 // to match (even columns, then odd, per 16) once per call. The even and odd columns of two such chunks sum in
-// four FMA chains, and int8 takes 16 values of one scale group a step, scaled once: one chain step per eight
-// columns bound the loop at the FMA's latency. t5bench_micro BM_DecodeGemv, base, two threads, alternating
-// binaries, Zen 5: wi bf16 86 us against 131 with two chains, lm_head 675 against 997; int8 wi 81-86 against
-// 88-89 one chain step per eight columns, lm_head 681-738 us against 1016-1517.
+// four FMA chains, and int8 takes a scale group (32 values) a step, summed apart and scaled once: one chain
+// step per eight columns bound the loop at the FMA's latency. t5bench_micro BM_DecodeGemv, base, two threads,
+// alternating binaries, Zen 5: wi bf16 86 us against 131 with two chains, lm_head 675 against 997; int8 wi 69
+// against 77 with 16-value steps (and 81-86 against 88-89 for those against eight), lm_head 539 against 589.
 #include <cstring>
 #include <type_traits>
 
@@ -138,22 +138,18 @@ struct Dot {
                                     _mm256_add_ps(second_even_sum[a][r], second_odd_sum[a][r]));
     }
     if constexpr (std::is_same_v<T, int8_t>) {
-      static_assert(kInt8Group % 16 == 0, "a 16-value step must lie in one scale group");
-      // 16 values of one scale group a step: their products with the activations summed, then scaled once
-      // into the row's sum (one multiply per 16 values instead of one per 8, and one FMA chain step).
-      for (; k + 16 <= cols; k += 16) {
-        __m256 first[A], second[A];
-        for (int a = 0; a < A; ++a) {
-          first[a] = in_register(_mm256_loadu_ps(x[a] + k));
-          second[a] = in_register(_mm256_loadu_ps(x[a] + k + 8));
-        }
+      static_assert(kInt8Group == 32, "a step is one scale group of four registers");
+      // A scale group a step: its products with the activations summed in one register, then scaled once into
+      // the row's sum.
+      for (; k + kInt8Group <= cols; k += kInt8Group) {
         for (int r = 0; r < R; ++r) {
           prefetch_ahead(rows[r], k);
-          const __m256 q_first = in_register(int8_as_floats(rows[r].values + k));
-          const __m256 q_second = in_register(int8_as_floats(rows[r].values + k + 8));
+          __m256 q[4];
+          for (int c = 0; c < 4; ++c) q[c] = in_register(int8_as_floats(rows[r].values + k + 8 * c));
           const __m256 scale = _mm256_set1_ps(rows[r].group_scales[k / kInt8Group]);
           for (int a = 0; a < A; ++a) {
-            const __m256 products = _mm256_fmadd_ps(q_second, second[a], _mm256_mul_ps(q_first, first[a]));
+            __m256 products = _mm256_mul_ps(q[0], _mm256_loadu_ps(x[a] + k));
+            for (int c = 1; c < 4; ++c) products = _mm256_fmadd_ps(q[c], _mm256_loadu_ps(x[a] + k + 8 * c), products);
             sum[a][r] = _mm256_fmadd_ps(products, scale, sum[a][r]);
           }
         }
