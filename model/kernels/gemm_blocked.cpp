@@ -23,15 +23,17 @@ void PackedActivations::pack_panel(const float* in, int ld_in, int panel) {
     kernels().pack_bf16_pairs(src, ld_in, rows, k_, bf16_.data() + panel_offset(panel) * kBf16Parts);
     return;
   }
-  // Eight source rows at a time down all the columns: eight sequential reads the prefetchers follow, in few
-  // enough L1 sets (rows 2 KiB apart share them). Row by row, every write went to another 128-byte row of a
-  // 64 KiB panel: 3.4 % of the samples of a flan-t5-small fp32 encoder at the AVX2 tier (Zen 5, perf), now 2.3.
+  // Eight source rows at a time down all the columns: eight sequential reads for the prefetchers, few enough
+  // that rows 2 KiB apart (which share L1 sets) stay cached. Row by row, every write went to another 128-byte
+  // row of a 64 KiB panel: 3.4 % of the samples of a flan-t5-small fp32 encoder at the AVX2 tier (Zen 5,
+  // perf), now 2.3.
   constexpr int kRowsAtATime = 8;
   float* out = f32_.data() + panel_offset(panel);
   for (int r0 = 0; r0 < kPanelRows; r0 += kRowsAtATime)
     for (int kk = 0; kk < k_; ++kk) {
       float* column = out + static_cast<size_t>(kk) * kPanelRows;
-      for (int r = r0; r < r0 + kRowsAtATime; ++r) column[r] = r < rows ? src[static_cast<size_t>(r) * ld_in + kk] : 0.0f;
+      for (int r = r0; r < r0 + kRowsAtATime; ++r)
+        column[r] = r < rows ? src[static_cast<size_t>(r) * ld_in + kk] : 0.0f;
     }
 }
 

@@ -5,7 +5,7 @@
 // four FMA chains, and int8 takes a scale group (32 values) a step, summed apart and scaled once: one chain
 // step per eight columns bound the loop at the FMA's latency. t5bench_micro BM_DecodeGemv, base, two threads,
 // alternating binaries, Zen 5: wi bf16 86 us against 131 with two chains, lm_head 675 against 997; int8 wi 69
-// against 77 with 16-value steps (and 81-86 against 88-89 for those against eight), lm_head 539 against 589.
+// against 77 with 16-value steps, lm_head 539 against 589.
 #include <cstring>
 #include <type_traits>
 
@@ -91,8 +91,9 @@ struct Dot {
   template <typename T>
   static constexpr int kSumsPerDot = std::is_same_v<T, uint16_t> ? 4 : 1;
 
-  // Each (weight row, activation row) pair sums its columns in the same order whatever R and A are: bf16 and
-  // int8 in the 16-column steps below, then 8-column chunks, into registers it reduces the same way.
+  // Each (weight row, activation row) pair sums its columns in the same order whatever R and A are: bf16 in
+  // the 32- and 16-column steps below, int8 in 32-column steps, then 8-column chunks, into registers it
+  // reduces the same way.
   template <int R, int A, typename T>
   static void rows(const WeightRow<T>* rows, const float* const* x, int cols, float* result) {
     __m256 sum[A][R];
