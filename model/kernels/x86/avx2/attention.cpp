@@ -18,8 +18,12 @@ struct Fused {
                     const DistanceBias* bias) {
     constexpr int kChunks = D / 8;
     const int col = head * D;
-    const float* q[kQueryGroup];
-    for (int g = 0; g < kQueryGroup; ++g) q[g] = a.q + static_cast<long>(i0 + std::min(g, nq - 1)) * a.ld_q + col;
+    // The queries widened once: each key block would otherwise widen and broadcast every one again.
+    alignas(32) double q[kQueryGroup][D];
+    for (int g = 0; g < kQueryGroup; ++g) {
+      const float* row = a.q + static_cast<long>(i0 + std::min(g, nq - 1)) * a.ld_q + col;
+      for (int d = 0; d < D; d += 4) _mm256_store_pd(q[g] + d, _mm256_cvtps_pd(_mm_loadu_ps(row + d)));
+    }
 
     __m256 acc[kQueryGroup][kChunks];
     double running_max[kQueryGroup];
@@ -40,11 +44,11 @@ struct Fused {
       __m256d low[kQueryGroup], high[kQueryGroup];  // scores of keys j0..j0+3 and j0+4..j0+7
       for (int g = 0; g < kQueryGroup; ++g) low[g] = high[g] = _mm256_setzero_pd();
       for (int d = 0; d < D; ++d) {
-        const __m256 kcol = _mm256_loadu_ps(kt + static_cast<long>(d) * lk_stride + j0);
-        const __m256d k_low = widen_low(kcol);
-        const __m256d k_high = widen_high(kcol);
+        const float* kcol = kt + static_cast<long>(d) * lk_stride + j0;
+        const __m256d k_low = _mm256_cvtps_pd(_mm_loadu_ps(kcol));
+        const __m256d k_high = _mm256_cvtps_pd(_mm_loadu_ps(kcol + 4));
         for (int g = 0; g < kQueryGroup; ++g) {
-          const __m256d qd = _mm256_set1_pd(q[g][d]);
+          const __m256d qd = _mm256_broadcast_sd(&q[g][d]);
           low[g] = _mm256_fmadd_pd(qd, k_low, low[g]);
           high[g] = _mm256_fmadd_pd(qd, k_high, high[g]);
         }

@@ -18,8 +18,12 @@ struct Fused {
                     const DistanceBias* bias) {
     constexpr int kChunks = D / 16;
     const int col = head * D;
-    const float* q[kQueryGroup];
-    for (int g = 0; g < kQueryGroup; ++g) q[g] = a.q + static_cast<long>(i0 + std::min(g, nq - 1)) * a.ld_q + col;
+    // The queries widened once: each key block would otherwise widen and broadcast every one again.
+    alignas(64) double q[kQueryGroup][D];
+    for (int g = 0; g < kQueryGroup; ++g) {
+      const float* row = a.q + static_cast<long>(i0 + std::min(g, nq - 1)) * a.ld_q + col;
+      for (int d = 0; d < D; d += 8) _mm512_store_pd(q[g] + d, _mm512_cvtps_pd(_mm256_loadu_ps(row + d)));
+    }
 
     __m512 acc[kQueryGroup][kChunks];
     double running_max[kQueryGroup];
@@ -38,9 +42,9 @@ struct Fused {
       __m512d low[kQueryGroup], high[kQueryGroup];  // scores of keys j0..j0+7 and j0+8..j0+15
       for (int g = 0; g < kQueryGroup; ++g) low[g] = high[g] = _mm512_setzero_pd();
       for (int d = 0; d < D; ++d) {
-        const __m512 kcol = _mm512_loadu_ps(kt + static_cast<long>(d) * lk_stride + j0);
-        const __m512d k_low = widen_low(kcol);
-        const __m512d k_high = widen_high(kcol);
+        const float* kcol = kt + static_cast<long>(d) * lk_stride + j0;
+        const __m512d k_low = _mm512_cvtps_pd(_mm256_loadu_ps(kcol));
+        const __m512d k_high = _mm512_cvtps_pd(_mm256_loadu_ps(kcol + 8));
         for (int g = 0; g < kQueryGroup; ++g) {
           const __m512d qd = _mm512_set1_pd(q[g][d]);
           low[g] = _mm512_fmadd_pd(qd, k_low, low[g]);
