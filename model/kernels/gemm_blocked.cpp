@@ -29,12 +29,14 @@ void PackedActivations::pack_panel(const float* in, int ld_in, int panel) {
   // perf), now 2.3.
   constexpr int kRowsAtATime = 8;
   float* out = f32_.data() + panel_offset(panel);
-  for (int r0 = 0; r0 < kPanelRows; r0 += kRowsAtATime)
+  for (int r0 = 0; r0 < kPanelRows; r0 += kRowsAtATime) {
+    const int live = std::clamp(rows - r0, 0, kRowsAtATime);  // rows past the input are zero
     for (int kk = 0; kk < k_; ++kk) {
-      float* column = out + static_cast<size_t>(kk) * kPanelRows;
-      for (int r = r0; r < r0 + kRowsAtATime; ++r)
-        column[r] = r < rows ? src[static_cast<size_t>(r) * ld_in + kk] : 0.0f;
+      float* column = out + static_cast<size_t>(kk) * kPanelRows + r0;
+      for (int r = 0; r < live; ++r) column[r] = src[static_cast<size_t>(r0 + r) * ld_in + kk];
+      for (int r = live; r < kRowsAtATime; ++r) column[r] = 0.0f;
     }
+  }
 }
 
 void matmul_blocked(const PackedActivations& a, const WeightMatrix& w, int n_begin, int n_end, float* out, int ld_out,
