@@ -6,6 +6,8 @@
 //                                                        int cols, float* result);   // result[a * R + r]
 //   static constexpr int kMaxSums;  // sum registers it has (one call takes A = 4, 2 or 1 rows)
 //   template <typename T> static constexpr int kSumsPerDot;  // registers one (weight row, activation row) sums in
+//   template <typename T> static constexpr int kStreamRows;  // weight rows a block while streaming (StreamShape's,
+//                                                           // unless the tier's kernel reads better otherwise)
 // Each (weight row, activation row) dot product must not depend on R, A or the row range, so a batch row gets
 // the bits it gets alone.
 
@@ -26,13 +28,14 @@ struct WeightRow {
 
 // A decode step streams every weight once, so it is bound by how many DRAM reads are in flight: rows are
 // read a block at a time, each asking for its bytes a fixed distance ahead. fp32 rows (3 KiB at
-// flan-t5-base) read best eight at a time 32 KiB ahead, int8 rows four at a time 16 KiB ahead (interleaved
+// flan-t5-base) read best eight at a time 32 KiB ahead at AVX-512 (the AVX2 kernel takes them one at a time:
+// its kStreamRows), int8 rows four at a time 16 KiB ahead (interleaved
 // `t5bench bench` runs, base, 8 -> 64 tokens: fp32 9.9 ms/token vs 10.2 with four rows and 11.1 with eight
 // rows 16 KiB ahead). bf16 rows read best one at a time, a single sequential stream per thread: base seed,
 // per token, three alternating processes, Zen 5: AVX2 tier 8.48, 7.27, 6.15 ms against 10.36, 8.67, 8.55 with
-// four rows; avx512_bf16 tier 5.21, 4.90, 5.42 against 5.77, 5.54, 6.96. (fp32 one row at a time: AVX2 tier
-// 9.91-10.45 against 10.23-15.93, avx512_bf16 9.48-10.13 against 9.02-13.98; int8 one row at a time was
-// slower, its one FMA chain per row bound by latency.)
+// four rows; avx512_bf16 tier 5.21, 4.90, 5.42 against 5.77, 5.54, 6.96. (fp32 one row at a time,
+// avx512_bf16 tier: 9.48-10.13 against 9.02-13.98; int8 one row at a time was slower, its one FMA chain per
+// row bound by latency.)
 template <typename T>
 struct StreamShape {
   static constexpr int rows = 4;
@@ -85,7 +88,7 @@ void matvec_typed(const float* in, int ld_in, int m, const WeightMatrix& w, cons
   // wi, two threads, t5bench_micro BM_DecodeGemv: fp32 batch 8, AVX-512, 210-216 GFLOP/s against 202-212 with
   // eight-row blocks; bf16 at the AVX2 tier's four sums a dot, batch 32, 1.72 ms against 2.18 one row at a time).
   int n = row_begin;
-  constexpr int stream_rows = StreamShape<T>::rows;
+  constexpr int stream_rows = Dot::template kStreamRows<T>;
   if (stream_rows == 8 && m < 4) {
     for (; n + 8 <= row_end; n += 8) {
       const WeightRow<T> rows[8] = {row(n),     row(n + 1), row(n + 2), row(n + 3),

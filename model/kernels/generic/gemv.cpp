@@ -30,6 +30,8 @@ struct Dot {
   static constexpr int kMaxSums = 4;
   template <typename T>
   static constexpr int kSumsPerDot = 1;
+  template <typename T>
+  static constexpr int kStreamRows = StreamShape<T>::rows;
 
   template <int R, int A, typename T>
   static void rows(const WeightRow<T>* rows, const float* const* x, int cols, float* result) {

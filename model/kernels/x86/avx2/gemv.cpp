@@ -51,19 +51,18 @@ inline __m256 load_activations_tail(const float* x, int k, int count) {
   return _mm256_maskload_ps(x + k, first_lanes(count));
 }
 
-// One prefetch per cache line of a bf16 or int8 row, StreamShape's distance ahead; fp32 rows stream faster
-// on the hardware prefetchers alone here (t5bench_micro, six alternating trials, Zen 5 at this tier: base
-// lm_head one thread 3.48 ms against 4.16 with prefetches, the whole step as lm_heads 10.5 against 12.0 ms).
+// One prefetch per cache line of a row, StreamShape's distance ahead. fp32 rows, too, stream best one at a
+// time with it: eight rows a block read on the hardware prefetchers alone, and asked for ahead they were
+// slower still (t5bench_micro BM_DecodeStepProducts graph, two threads, Zen 5 at this tier, 15 alternating
+// trials, median: base 10.95 ms against 11.72 in eight-row blocks, small 2.98 against 3.84).
 // Always inlined: GCC 12 splits the test's body out of a plain inline function, finds the part free of side
 // effects (a prefetch does not count) and deletes the calls, so this tier streamed with no prefetch at all;
 // with them, int8 base lm_head 1.28 ms against 2.01, bf16 1.65 against 1.74.
 template <typename T>
 [[gnu::always_inline]] inline void prefetch_ahead(const WeightRow<T>& row, int k) {
-  if constexpr (!std::is_same_v<T, float>) {
-    constexpr int kPerLine = 64 / static_cast<int>(sizeof(T));
-    if (k % kPerLine == 0)
-      _mm_prefetch(reinterpret_cast<const char*>(row.values + k) + StreamShape<T>::prefetch_bytes, _MM_HINT_T0);
-  }
+  constexpr int kPerLine = 64 / static_cast<int>(sizeof(T));
+  if (k % kPerLine == 0)
+    _mm_prefetch(reinterpret_cast<const char*>(row.values + k) + StreamShape<T>::prefetch_bytes, _MM_HINT_T0);
 }
 
 // Keeps a loaded value in a register rather than folded into every FMA that uses it (see the AVX-512 GEMV).
@@ -90,6 +89,9 @@ struct Dot {
   static constexpr int kMaxSums = 8;  // 16 registers: eight sums, the activations and a weight
   template <typename T>
   static constexpr int kSumsPerDot = std::is_same_v<T, uint16_t> ? 4 : 1;
+  // fp32 rows one at a time, as bf16 (see prefetch_ahead); int8 in StreamShape's blocks.
+  template <typename T>
+  static constexpr int kStreamRows = std::is_same_v<T, float> ? 1 : StreamShape<T>::rows;
 
   // Each (weight row, activation row) pair sums its columns in the same order whatever R and A are: bf16 in
   // the 32- and 16-column steps below, int8 in 32-column steps, then 8-column chunks, into registers it

@@ -48,6 +48,8 @@ struct Dot {
   static constexpr int kMaxSums = 16;
   template <typename T>
   static constexpr int kSumsPerDot = 1;
+  template <typename T>
+  static constexpr int kStreamRows = StreamShape<T>::rows;
 
   // Each (weight row, activation row) pair accumulates its 16-column chunks in one register, in column order,
   // and reduces it the same way whatever R and A are.
