@@ -6,7 +6,7 @@
 #      t5::avx512_bf16): an inline function or template instance a tier shares with the rest of the program
 #      could be the copy the linker keeps, and crash a host without that tier with SIGILL;
 #   3. the avx2 tier holds no AVX-512 instruction;
-#   4. every tier's decode GEMV for bf16 and int8 weights prefetches (a compiler may delete the prefetches of
+#   4. every tier's decode GEMV for fp32, bf16 and int8 weights prefetches (a compiler may delete the prefetches of
 #      a helper it deems free of side effects, and the stream then slows without any test failing).
 # Meaningful for the default build only (T5BENCH_NATIVE=OFF). Exit 1 naming what breaks the rule.
 set -euo pipefail
@@ -63,7 +63,7 @@ done
 
 prefetching=$(functions_with '^prefetch' <"$disassembly")
 for tier in avx2 avx512 avx512_bf16; do
-  for weights in 'unsigned short' 'signed char'; do
+  for weights in float 'unsigned short' 'signed char'; do
     if ! grep -q -F "t5::$tier::matvec_typed<t5::$tier::(anonymous namespace)::Dot, $weights>" <<<"$prefetching"; then
       echo "check_isa: $build/t5bench: t5::$tier's decode GEMV for $weights weights has no prefetch instruction" >&2
       failed=1
