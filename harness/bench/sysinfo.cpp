@@ -10,6 +10,7 @@
 #include <ctime>
 #include <fstream>
 
+#include "build_info.h"
 #include "cli/model_args.h"
 #include "core/cpu.h"
 #include "core/topology.h"
@@ -17,9 +18,6 @@
 
 #ifndef T5BENCH_VERSION
 #define T5BENCH_VERSION "unknown"
-#endif
-#ifndef T5BENCH_SOURCE_DIR
-#define T5BENCH_SOURCE_DIR "."
 #endif
 #ifndef T5BENCH_COMPILER_FLAGS
 #define T5BENCH_COMPILER_FLAGS ""
@@ -95,17 +93,14 @@ t5::json machine_context(const std::string& command_line) {
   char host[256] = "unknown";
   ::gethostname(host, sizeof host - 1);
 
-  const std::string git = std::string("git -C '") + T5BENCH_SOURCE_DIR + "' ";
-  const std::string commit = run_quietly(git + "rev-parse HEAD");
-  const bool dirty = !commit.empty() && !run_quietly(git + "status --porcelain --untracked-files=no").empty();
   const t5::CpuInfo& cpu = t5::cpu_info();
 
   t5::json own = {
       {"schema_version", 1},
       {"version", T5BENCH_VERSION},
       {"command", command_line},
-      {"git_commit", commit.empty() ? "unknown" : commit},
-      {"git_dirty", dirty},
+      {"git_commit", T5BENCH_GIT_COMMIT},
+      {"git_dirty", T5BENCH_GIT_DIRTY},
       {"compiler", compiler()},
       {"build_type", T5BENCH_BUILD_TYPE},
       {"compiler_flags", T5BENCH_COMPILER_FLAGS},
