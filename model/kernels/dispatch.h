@@ -23,6 +23,8 @@ struct KernelTable {
   // Panel rows [0, rows) of in[][k] as bf16 high parts and remainders, consecutive k paired
   // (PackedActivations' bf16 layout); null where the tier has no bf16 dot product.
   void (*pack_bf16_pairs)(const float* in, int ld_in, int rows, int k, uint16_t* panel);
+  // Panel rows [0, rows) of in[][k], zero past them, transposed: panel[kk * 32 + r] = in[r][kk].
+  void (*pack_f32_panel)(const float* in, int ld_in, int rows, int k, float* panel);
   void (*attention_fused)(const AttentionArgs& a, int head, int q_begin, int q_end, const float* k_transposed,
                           int lk_stride, const DistanceBias* bias);
   void (*attention_decode)(const float* q, const float* const* key_rows, const float* const* value_rows, int lk,

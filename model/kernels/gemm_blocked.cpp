@@ -1,7 +1,5 @@
 #include "kernels/gemm_blocked.h"
 
-#include <algorithm>
-
 #include "kernels/dispatch.h"
 
 namespace t5 {
@@ -23,20 +21,7 @@ void PackedActivations::pack_panel(const float* in, int ld_in, int panel) {
     kernels().pack_bf16_pairs(src, ld_in, rows, k_, bf16_.data() + panel_offset(panel) * kBf16Parts);
     return;
   }
-  // Eight source rows at a time down all the columns: eight sequential reads for the prefetchers, few enough
-  // that rows 2 KiB apart (which share L1 sets) stay cached. Row by row, every write went to another 128-byte
-  // row of a 64 KiB panel: 3.4 % of the samples of a flan-t5-small fp32 encoder at the AVX2 tier (Zen 5,
-  // perf), now 2.3.
-  constexpr int kRowsAtATime = 8;
-  float* out = f32_.data() + panel_offset(panel);
-  for (int r0 = 0; r0 < kPanelRows; r0 += kRowsAtATime) {
-    const int live = std::clamp(rows - r0, 0, kRowsAtATime);  // rows past the input are zero
-    for (int kk = 0; kk < k_; ++kk) {
-      float* column = out + static_cast<size_t>(kk) * kPanelRows + r0;
-      for (int r = 0; r < live; ++r) column[r] = src[static_cast<size_t>(r0 + r) * ld_in + kk];
-      for (int r = live; r < kRowsAtATime; ++r) column[r] = 0.0f;
-    }
-  }
+  kernels().pack_f32_panel(src, ld_in, rows, k_, f32_.data() + panel_offset(panel));
 }
 
 void matmul_blocked(const PackedActivations& a, const WeightMatrix& w, int n_begin, int n_end, float* out, int ld_out,

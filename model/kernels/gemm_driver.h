@@ -29,6 +29,21 @@ inline constexpr int kColumnBlockBytes = 256 << 10;
 inline constexpr int kDepthBlock = 32;  // k per block sum (even, for bf16 pairs): short blocks keep sums near exact
 inline constexpr int kTilesPerPass = 8;
 
+// Eight source rows at a time down all the columns: eight sequential reads for the prefetchers, few enough
+// that rows 2 KiB apart (which share L1 sets) stay cached. Row by row, every write went to another 128-byte
+// row of a 64 KiB panel.
+inline constexpr int kPackRows = 8;
+
+// Columns [k0, k) of kPackRows source rows, `live` of them real and zero after, into the panel's rows
+// [r0, r0 + kPackRows): panel[kk * 32 + r0 + r] = src[r][kk].
+inline void pack_columns(const float* src, int ld_in, int live, int k0, int k, float* panel, int r0) {
+  for (int kk = k0; kk < k; ++kk) {
+    float* column = panel + static_cast<size_t>(kk) * kPanelRows + r0;
+    for (int r = 0; r < live; ++r) column[r] = src[static_cast<size_t>(r) * ld_in + kk];
+    for (int r = live; r < kPackRows; ++r) column[r] = 0.0f;
+  }
+}
+
 // Calls fn(std::integral_constant<int, columns>{}) for columns in [1, C]: every tail width gets its own kernel.
 template <int C, typename F>
 void with_columns(int columns, F&& fn) {

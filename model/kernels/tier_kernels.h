@@ -18,6 +18,7 @@ void matvec_rows(const float* in, int ld_in, int m, const WeightMatrix& w, int r
 void matmul_blocked(const PackedActivations& a, const WeightMatrix& w, int n_begin, int n_end, float* out, int ld_out,
                     bool accumulate);
 extern void (*const pack_bf16_pairs)(const float* in, int ld_in, int rows, int k, uint16_t* panel);
+void pack_f32_panel(const float* in, int ld_in, int rows, int k, float* panel);
 void attention_fused(const AttentionArgs& a, int head, int q_begin, int q_end, const float* k_transposed,
                      int lk_stride, const DistanceBias* bias);
 void attention_decode(const float* q, const float* const* key_rows, const float* const* value_rows, int lk,

@@ -4,8 +4,8 @@
 namespace t5::T5_TIER {
 
 const KernelTable kKernels = {IsaTier::T5_TIER_ENUM, matvec_rows,    matmul_blocked,  pack_bf16_pairs,
-                              attention_fused,        attention_decode, rms_norm,      softmax,
-                              sum_exp,                gelu_tanh,      gated_gelu_tanh, next_greater,
-                              sum_floats};
+                              pack_f32_panel,         attention_fused, attention_decode, rms_norm,
+                              softmax,                sum_exp,        gelu_tanh,       gated_gelu_tanh,
+                              next_greater,           sum_floats};
 
 }  // namespace t5::T5_TIER

@@ -29,6 +29,11 @@ struct Tile {
 
 void (*const pack_bf16_pairs)(const float*, int, int, int, uint16_t*) = nullptr;
 
+void pack_f32_panel(const float* in, int ld_in, int rows, int k, float* panel) {
+  for (int r0 = 0; r0 < kPanelRows; r0 += kPackRows)
+    pack_columns(in + static_cast<size_t>(r0) * ld_in, ld_in, std::clamp(rows - r0, 0, kPackRows), 0, k, panel, r0);
+}
+
 void matmul_blocked(const PackedActivations& a, const WeightMatrix& w, int n_begin, int n_end, float* out, int ld_out,
                     bool accumulate) {
   matmul_blocked_with<Tile>(a, w, n_begin, n_end, out, ld_out, accumulate);

@@ -131,6 +131,27 @@ TEST_P(BlockedGemmTierTest, RowsAreIndependentOfTheBatch) {
   }
 }
 
+// A panel is its rows transposed, zero past the input: here full groups of eight rows, a group of five, empty
+// groups, and columns past the last eight.
+TEST_P(BlockedGemmTierTest, PanelsHoldTheRowsTransposedAndZeroPastTheInput) {
+  constexpr int kRows = 37, kDepth = 21, kStride = 23;
+  std::vector<float> in(static_cast<size_t>(kRows) * kStride);
+  for (size_t i = 0; i < in.size(); ++i) in[i] = static_cast<float>(i) + 0.5f;
+  t5::PackedActivations packed;
+  packed.prepare(kRows, kDepth, t5::WeightType::F32);
+  ASSERT_EQ(packed.panels(), 2);
+  for (int panel = 0; panel < packed.panels(); ++panel) {
+    packed.pack_panel(in.data(), kStride, panel);
+    const float* values = packed.f32_panel(panel);
+    for (int kk = 0; kk < kDepth; ++kk)
+      for (int r = 0; r < t5::PackedActivations::kPanelRows; ++r) {
+        const int row = panel * t5::PackedActivations::kPanelRows + r;
+        const float expected = row < kRows ? in[static_cast<size_t>(row) * kStride + kk] : 0.0f;
+        ASSERT_EQ(values[kk * t5::PackedActivations::kPanelRows + r], expected) << "row " << row << " column " << kk;
+      }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Tiers, BlockedGemmTierTest, t5test::host_tiers(), t5test::tier_name);
 
 }  // namespace

@@ -3,6 +3,7 @@
 // block in the order the AVX-512 tile does, with the same FMAs: the same bits.
 #include "kernels/gemm_driver.h"
 #include "kernels/simd.h"
+#include "kernels/x86/pack.h"
 
 namespace t5::T5_TIER {
 
@@ -39,6 +40,10 @@ struct Tile {
 }  // namespace
 
 void (*const pack_bf16_pairs)(const float*, int, int, int, uint16_t*) = nullptr;
+
+void pack_f32_panel(const float* in, int ld_in, int rows, int k, float* panel) {
+  pack_f32_panel_transposing(in, ld_in, rows, k, panel);
+}
 
 void matmul_blocked(const PackedActivations& a, const WeightMatrix& w, int n_begin, int n_end, float* out, int ld_out,
                     bool accumulate) {
