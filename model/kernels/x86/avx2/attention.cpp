@@ -11,6 +11,27 @@ constexpr int kKeyBlock = 8;  // keys per online-softmax step: one vector of sco
 struct Fused {
   static constexpr int kQueryGroup = 4;  // queries sharing each loaded key column
 
+  // q . k in double for the group's queries and the eight keys from kt's column 0, each FMA chain in d order.
+  // Written to low and high once at the end: GCC kept the sums of a loop that wrote the caller's arrays in
+  // memory and stored every one at every step.
+  template <int D>
+  static void score_block(const double (&q)[kQueryGroup][D], const float* kt, int lk_stride, __m256d (&low)[kQueryGroup],
+                          __m256d (&high)[kQueryGroup]) {
+    __m256d sum_low[kQueryGroup], sum_high[kQueryGroup];
+    for (int g = 0; g < kQueryGroup; ++g) sum_low[g] = sum_high[g] = _mm256_setzero_pd();
+    for (int d = 0; d < D; ++d) {
+      const float* kcol = kt + static_cast<long>(d) * lk_stride;
+      const __m256d k_low = _mm256_cvtps_pd(_mm_loadu_ps(kcol));
+      const __m256d k_high = _mm256_cvtps_pd(_mm_loadu_ps(kcol + 4));
+      for (int g = 0; g < kQueryGroup; ++g) {
+        const __m256d qd = _mm256_broadcast_sd(&q[g][d]);
+        sum_low[g] = _mm256_fmadd_pd(qd, k_low, sum_low[g]);
+        sum_high[g] = _mm256_fmadd_pd(qd, k_high, sum_high[g]);
+      }
+    }
+    for (int g = 0; g < kQueryGroup; ++g) low[g] = sum_low[g], high[g] = sum_high[g];
+  }
+
   // One group of up to kQueryGroup queries, head dimension D (a multiple of 8). Probabilities, values and
   // outputs stay fp32.
   template <int D>
@@ -42,17 +63,7 @@ struct Fused {
       const __m256d low_lanes = _mm256_castsi256_pd(_mm256_cvtepi32_epi64(_mm256_castsi256_si128(lanes)));
       const __m256d high_lanes = _mm256_castsi256_pd(_mm256_cvtepi32_epi64(_mm256_extracti128_si256(lanes, 1)));
       __m256d low[kQueryGroup], high[kQueryGroup];  // scores of keys j0..j0+3 and j0+4..j0+7
-      for (int g = 0; g < kQueryGroup; ++g) low[g] = high[g] = _mm256_setzero_pd();
-      for (int d = 0; d < D; ++d) {
-        const float* kcol = kt + static_cast<long>(d) * lk_stride + j0;
-        const __m256d k_low = _mm256_cvtps_pd(_mm_loadu_ps(kcol));
-        const __m256d k_high = _mm256_cvtps_pd(_mm_loadu_ps(kcol + 4));
-        for (int g = 0; g < kQueryGroup; ++g) {
-          const __m256d qd = _mm256_broadcast_sd(&q[g][d]);
-          low[g] = _mm256_fmadd_pd(qd, k_low, low[g]);
-          high[g] = _mm256_fmadd_pd(qd, k_high, high[g]);
-        }
-      }
+      score_block<D>(q, kt + j0, lk_stride, low, high);
       for (int g = 0; g < kQueryGroup; ++g) {
         if (bias) {
           // Rows past nq repeat the last query (see q[g]) and must read its bias: the table ends there.
@@ -80,12 +91,16 @@ struct Fused {
           for (int c = 0; c < kChunks; ++c) acc[g][c] = _mm256_mul_ps(acc[g][c], vr);
         }
       }
-      for (int jj = 0; jj < valid; ++jj) {
-        const float* vrow = a.v + static_cast<long>(j0 + jj) * a.ld_v + col;
-        for (int c = 0; c < kChunks; ++c) {
-          const __m256 vv = _mm256_loadu_ps(vrow + 8 * c);
-          for (int g = 0; g < kQueryGroup; ++g) acc[g][c] = _mm256_fmadd_ps(_mm256_set1_ps(probs[g][jj]), vv, acc[g][c]);
+      // A chunk of the head at a time over the block's keys: its sums stay in registers (all of them do not
+      // fit), and each still adds the keys in order.
+      for (int c = 0; c < kChunks; ++c) {
+        __m256 sums[kQueryGroup];
+        for (int g = 0; g < kQueryGroup; ++g) sums[g] = acc[g][c];
+        for (int jj = 0; jj < valid; ++jj) {
+          const __m256 vv = _mm256_loadu_ps(a.v + static_cast<long>(j0 + jj) * a.ld_v + col + 8 * c);
+          for (int g = 0; g < kQueryGroup; ++g) sums[g] = _mm256_fmadd_ps(_mm256_set1_ps(probs[g][jj]), vv, sums[g]);
         }
+        for (int g = 0; g < kQueryGroup; ++g) acc[g][c] = sums[g];
       }
     }
     for (int g = 0; g < nq; ++g) {
