@@ -1,6 +1,8 @@
 #include "graph/linear.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdint>
 
 #include "kernels/activation.h"
 #include "kernels/gemm.h"
@@ -36,22 +38,40 @@ bool run_in_row_blocks(const Exec& exec, Phase phase, int m, const std::function
   return true;
 }
 
-// The activations of one many-row product, packed once for our GEMM (per submitting thread).
-const PackedActivations& pack(Exec& exec, const float* in, int ld_in, int m, int k, WeightType type) {
-  thread_local PackedActivations buffer;
-  // A lambda names a thread_local instead of capturing it: tasks must get this thread's buffer explicitly.
-  PackedActivations& packed = buffer;
-  packed.prepare(m, k, type);
-  exec.pool.run(packed.panels(), [&packed, in, ld_in](int panel) { packed.pack_panel(in, ld_in, panel); });
-  return packed;
-}
+// The activations of one many-row product for our GEMM. Each thread that takes a share packs all of them
+// into panels of its own, once per product: packed once by the pool and shared, the panels' lines sat in both
+// cores' caches after every product, and the next pack's stores waited for the other core to give them up
+// (the pack's stores took half its samples; small fp32 encoder, AVX2 tier, Zen 5, perf).
+class GemmInput {
+ public:
+  GemmInput(const float* in, int ld_in, int m, int k, WeightType type)
+      : in_(in), ld_in_(ld_in), m_(m), k_(k), type_(type), product_(next_product_.fetch_add(1) + 1) {}
+  // This thread's panels, packed the first time it asks during this product.
+  const PackedActivations& panels() const {
+    thread_local PackedActivations buffer;
+    thread_local uint64_t packed_product = 0;
+    if (packed_product != product_) {
+      buffer.prepare(m_, k_, type_);
+      for (int panel = 0; panel < buffer.panels(); ++panel) buffer.pack_panel(in_, ld_in_, panel);
+      packed_product = product_;
+    }
+    return buffer;
+  }
 
-// Rows [begin, end) of `w` applied to the m input rows, written at columns [begin, end) of out. `packed`
-// holds the same input for our GEMM when it is in use.
-void product_rows(const Exec& exec, Phase phase, const float* in, int ld_in, int m, const PackedActivations* packed,
+ private:
+  static inline std::atomic<uint64_t> next_product_{0};  // products of every thread and Exec have their own number
+  const float* in_;
+  int ld_in_, m_, k_;
+  WeightType type_;
+  uint64_t product_;
+};
+
+// Rows [begin, end) of `w` applied to the m input rows, written at columns [begin, end) of out. `gemm` is
+// the same input for our GEMM when it is in use.
+void product_rows(const Exec& exec, Phase phase, const float* in, int ld_in, int m, const GemmInput* gemm,
                   const WeightMatrix& w, int begin, int end, float* out, int ld_out, bool accumulate) {
-  if (packed) {
-    matmul_blocked(*packed, w, begin, end, out, ld_out, accumulate);
+  if (gemm) {
+    matmul_blocked(gemm->panels(), w, begin, end, out, ld_out, accumulate);
   } else if (phase == Phase::Encode) {
     matmul(in, ld_in, m, w.row_slice(begin, end - begin), out + begin, ld_out, accumulate);
   } else if (exec.switches.blocked_gemv || w.type != WeightType::F32) {
@@ -74,9 +94,10 @@ void linear(Exec& exec, Phase phase, const float* in, int ld_in, int m, const We
            ld_out, accumulate);
   });
   if (blocked) return;
-  const PackedActivations* packed = use_blocked_gemm(exec, phase) ? &pack(exec, in, ld_in, m, w.cols, w.type) : nullptr;
+  const GemmInput gemm(in, ld_in, m, w.cols, w.type);
+  const GemmInput* ours = use_blocked_gemm(exec, phase) ? &gemm : nullptr;
   split_rows(exec, phase, w.rows, [&](int begin, int end) {
-    product_rows(exec, phase, in, ld_in, m, packed, w, begin, end, out, ld_out, accumulate);
+    product_rows(exec, phase, in, ld_in, m, ours, w, begin, end, out, ld_out, accumulate);
   });
 }
 
@@ -113,10 +134,11 @@ void feed_forward_in(Exec& exec, Phase phase, const float* in, int m, const Weig
   float* gate_out = scratch;                         // [m][ff]
   float* up_out = scratch + static_cast<long>(m) * ff;  // [m][ff]
   if (exec.switches.fused_projections) {
-    const PackedActivations* packed = use_blocked_gemm(exec, phase) ? &pack(exec, in, cols, m, cols, w_in.type) : nullptr;
+    const GemmInput gemm(in, cols, m, cols, w_in.type);
+    const GemmInput* ours = use_blocked_gemm(exec, phase) ? &gemm : nullptr;
     split_rows(exec, phase, ff, [&](int begin, int end) {
-      product_rows(exec, phase, in, cols, m, packed, gate, begin, end, gate_out, ff, false);
-      product_rows(exec, phase, in, cols, m, packed, up, begin, end, up_out, ff, false);
+      product_rows(exec, phase, in, cols, m, ours, gate, begin, end, gate_out, ff, false);
+      product_rows(exec, phase, in, cols, m, ours, up, begin, end, up_out, ff, false);
       for (int i = 0; i < m; ++i) {
         const long row = static_cast<long>(i) * ff;
         gated_activate(act, gate_out + row + begin, up_out + row + begin, end - begin, out + row + begin);
