@@ -57,6 +57,23 @@ TEST_P(LinearTest, EncodeProductsAgreeAcrossKernelsAndPanels) {
   }
 }
 
+// Each thread packs a product's panels for itself once per product: the next product must pack again even
+// when its activations lie in the same buffer, with the same shape, as the last one's.
+TEST_P(LinearTest, EveryProductPacksItsOwnActivations) {
+  t5::ThreadPool pool(2);
+  const int m = 70;
+  Data d(m, 300, 256);
+  t5::Exec sgemm_exec{pool, with(false, false, false), nullptr, nullptr};
+  t5::Exec blocked_exec{pool, with(true, false, false), nullptr, nullptr};
+  std::vector<float> first(static_cast<size_t>(m) * 300), expected(first.size()), second(first.size());
+  t5::linear(blocked_exec, t5::Phase::Encode, d.in.data(), 256, m, d.w, first.data(), 300, false);
+  for (float& v : d.in) v = -2.0f * v + 0.25f;
+  t5::linear(sgemm_exec, t5::Phase::Encode, d.in.data(), 256, m, d.w, expected.data(), 300, false);
+  t5::linear(blocked_exec, t5::Phase::Encode, d.in.data(), 256, m, d.w, second.data(), 300, false);
+  EXPECT_GT(max_difference(first, expected), 1.0f);
+  EXPECT_LE(max_difference(second, expected), 2e-5f);
+}
+
 TEST_P(LinearTest, DecodeProductsAgreeAcrossKernels) {
   t5::ThreadPool pool(2);
   for (int m : {1, 4, 9}) {
