@@ -95,9 +95,9 @@ void linear(Exec& exec, Phase phase, const float* in, int ld_in, int m, const We
   });
   if (blocked) return;
   const GemmInput gemm(in, ld_in, m, w.cols, w.type);
-  const GemmInput* ours = use_blocked_gemm(exec, phase) ? &gemm : nullptr;
+  const GemmInput* blocked_input = use_blocked_gemm(exec, phase) ? &gemm : nullptr;
   split_rows(exec, phase, w.rows, [&](int begin, int end) {
-    product_rows(exec, phase, in, ld_in, m, ours, w, begin, end, out, ld_out, accumulate);
+    product_rows(exec, phase, in, ld_in, m, blocked_input, w, begin, end, out, ld_out, accumulate);
   });
 }
 
@@ -135,10 +135,10 @@ void feed_forward_in(Exec& exec, Phase phase, const float* in, int m, const Weig
   float* up_out = scratch + static_cast<long>(m) * ff;  // [m][ff]
   if (exec.switches.fused_projections) {
     const GemmInput gemm(in, cols, m, cols, w_in.type);
-    const GemmInput* ours = use_blocked_gemm(exec, phase) ? &gemm : nullptr;
+    const GemmInput* blocked_input = use_blocked_gemm(exec, phase) ? &gemm : nullptr;
     split_rows(exec, phase, ff, [&](int begin, int end) {
-      product_rows(exec, phase, in, cols, m, ours, gate, begin, end, gate_out, ff, false);
-      product_rows(exec, phase, in, cols, m, ours, up, begin, end, up_out, ff, false);
+      product_rows(exec, phase, in, cols, m, blocked_input, gate, begin, end, gate_out, ff, false);
+      product_rows(exec, phase, in, cols, m, blocked_input, up, begin, end, up_out, ff, false);
       for (int i = 0; i < m; ++i) {
         const long row = static_cast<long>(i) * ff;
         gated_activate(act, gate_out + row + begin, up_out + row + begin, end - begin, out + row + begin);

@@ -42,7 +42,7 @@ t5::Switches with(bool blocked_gemm, bool blocked_gemv, bool fused_projections) 
 
 class LinearTest : public t5test::TierTest {};
 
-// Regression: tasks on the workers once packed the activations into their own thread's buffer, so every
+// Regression: tasks on the workers once packed only their own panels into their own thread's buffer, so every
 // row past the first 32-row panel was garbage in multi-threaded runs.
 TEST_P(LinearTest, EncodeProductsAgreeAcrossKernelsAndPanels) {
   t5::ThreadPool pool(3);

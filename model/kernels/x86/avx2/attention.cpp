@@ -15,8 +15,8 @@ struct Fused {
   // Written to low and high once at the end: GCC kept the sums of a loop that wrote the caller's arrays in
   // memory and stored every one at every step.
   template <int D>
-  static void score_block(const double (&q)[kQueryGroup][D], const float* kt, int lk_stride, __m256d (&low)[kQueryGroup],
-                          __m256d (&high)[kQueryGroup]) {
+  static void score_block(const double (&q)[kQueryGroup][D], const float* kt, int lk_stride,
+                          __m256d (&low)[kQueryGroup], __m256d (&high)[kQueryGroup]) {
     __m256d sum_low[kQueryGroup], sum_high[kQueryGroup];
     for (int g = 0; g < kQueryGroup; ++g) sum_low[g] = sum_high[g] = _mm256_setzero_pd();
     for (int d = 0; d < D; ++d) {
