@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <optional>
 
 #include "kernels/activation.h"
 #include "kernels/gemm.h"
@@ -45,7 +46,8 @@ bool run_in_row_blocks(const Exec& exec, Phase phase, int m, const std::function
 class GemmInput {
  public:
   GemmInput(const float* in, int ld_in, int m, int k, WeightType type)
-      : in_(in), ld_in_(ld_in), m_(m), k_(k), type_(type), product_(next_product_.fetch_add(1) + 1) {}
+      : in_(in), ld_in_(ld_in), m_(m), k_(k), type_(type),
+        product_(next_product_.fetch_add(1, std::memory_order_relaxed) + 1) {}
   // This thread's panels, packed the first time it asks during this product.
   const PackedActivations& panels() const {
     thread_local PackedActivations buffer;
@@ -94,8 +96,9 @@ void linear(Exec& exec, Phase phase, const float* in, int ld_in, int m, const We
            ld_out, accumulate);
   });
   if (blocked) return;
-  const GemmInput gemm(in, ld_in, m, w.cols, w.type);
-  const GemmInput* blocked_input = use_blocked_gemm(exec, phase) ? &gemm : nullptr;
+  std::optional<GemmInput> gemm;  // only our GEMM packs, and numbers its products
+  if (use_blocked_gemm(exec, phase)) gemm.emplace(in, ld_in, m, w.cols, w.type);
+  const GemmInput* blocked_input = gemm ? &*gemm : nullptr;
   split_rows(exec, phase, w.rows, [&](int begin, int end) {
     product_rows(exec, phase, in, ld_in, m, blocked_input, w, begin, end, out, ld_out, accumulate);
   });
@@ -134,8 +137,9 @@ void feed_forward_in(Exec& exec, Phase phase, const float* in, int m, const Weig
   float* gate_out = scratch;                         // [m][ff]
   float* up_out = scratch + static_cast<long>(m) * ff;  // [m][ff]
   if (exec.switches.fused_projections) {
-    const GemmInput gemm(in, cols, m, cols, w_in.type);
-    const GemmInput* blocked_input = use_blocked_gemm(exec, phase) ? &gemm : nullptr;
+    std::optional<GemmInput> gemm;  // only our GEMM packs, and numbers its products
+    if (use_blocked_gemm(exec, phase)) gemm.emplace(in, cols, m, cols, w_in.type);
+    const GemmInput* blocked_input = gemm ? &*gemm : nullptr;
     split_rows(exec, phase, ff, [&](int begin, int end) {
       product_rows(exec, phase, in, cols, m, blocked_input, gate, begin, end, gate_out, ff, false);
       product_rows(exec, phase, in, cols, m, blocked_input, up, begin, end, up_out, ff, false);
