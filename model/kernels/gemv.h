@@ -17,7 +17,7 @@ namespace t5 {
 void matvec_rows(const float* in, int ld_in, int m, const WeightMatrix& w, int row_begin, int row_end, float* out,
                  int ld_out, bool accumulate);
 
-// Thread-local scratch of at least `count` floats for a tier's decode GEMV (the AVX2 tier's reordered bf16
+// Thread-local scratch of at least `count` floats for a tier's decode GEMV (the x86 tiers' reordered bf16
 // activations). Built for the baseline: no tier's copy of the buffer's code is shared with the program.
 float* gemv_scratch(size_t count);
 

@@ -8,6 +8,8 @@
 //   template <typename T> static constexpr int kSumsPerDot;  // registers one (weight row, activation row) sums in
 //   template <typename T> static constexpr int kStreamRows;  // weight rows a block while streaming (StreamShape's,
 //                                                           // unless the tier's kernel reads better otherwise)
+//   static constexpr int kBf16PairChunk;  // 0, or the columns of one bf16 load that the tier splits into even and
+//                                         // odd values: the activations are reordered to match (reorder_for_pairs)
 // Each (weight row, activation row) dot product must not depend on R, A or the row range, so a batch row gets
 // the bits it gets alone.
 
@@ -15,6 +17,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "kernels/gemv.h"
 #include "kernels/tier_kernels.h"
 
 namespace t5::T5_TIER {
@@ -115,6 +118,20 @@ void matvec_typed(const float* in, int ld_in, int m, const WeightMatrix& w, cons
   }
 }
 
+// Each full `Chunk`-column run of x as its Chunk / 2 even columns then its odd ones, for a tier that reads a
+// bf16 row's 32-bit lanes as pairs: a shift left gives value 2i as fp32 and masking the low half gives 2i + 1,
+// with no shuffles. Columns past the last full run stay where they are.
+template <int Chunk>
+void reorder_for_pairs(const float* x, int cols, float* reordered) {
+  int k = 0;
+  for (; k + Chunk <= cols; k += Chunk)
+    for (int i = 0; i < Chunk / 2; ++i) {
+      reordered[k + i] = x[k + 2 * i];
+      reordered[k + Chunk / 2 + i] = x[k + 2 * i + 1];
+    }
+  for (; k < cols; ++k) reordered[k] = x[k];
+}
+
 // The tier's matvec_rows: the weight type picks the instance.
 template <typename Dot>
 void matvec_rows_with(const float* in, int ld_in, int m, const WeightMatrix& w, int row_begin, int row_end, float* out,
@@ -122,9 +139,17 @@ void matvec_rows_with(const float* in, int ld_in, int m, const WeightMatrix& w, 
   switch (w.type) {
     case WeightType::F32:
       return matvec_typed<Dot>(in, ld_in, m, w, w.f32(), row_begin, row_end, out, ld_out, accumulate);
-    case WeightType::BF16:
-      return matvec_typed<Dot>(in, ld_in, m, w, static_cast<const uint16_t*>(w.data), row_begin, row_end, out, ld_out,
-                               accumulate);
+    case WeightType::BF16: {
+      const uint16_t* data = static_cast<const uint16_t*>(w.data);
+      if constexpr (Dot::kBf16PairChunk > 0) {  // the activations reordered once per call, for every weight row
+        float* reordered = gemv_scratch(static_cast<size_t>(m) * w.cols);
+        for (int i = 0; i < m; ++i)
+          reorder_for_pairs<Dot::kBf16PairChunk>(in + static_cast<size_t>(i) * ld_in, w.cols,
+                                                 reordered + static_cast<size_t>(i) * w.cols);
+        return matvec_typed<Dot>(reordered, w.cols, m, w, data, row_begin, row_end, out, ld_out, accumulate);
+      }
+      return matvec_typed<Dot>(in, ld_in, m, w, data, row_begin, row_end, out, ld_out, accumulate);
+    }
     case WeightType::I8:
       return matvec_typed<Dot>(in, ld_in, m, w, static_cast<const int8_t*>(w.data), row_begin, row_end, out, ld_out,
                                accumulate);

@@ -32,6 +32,7 @@ struct Dot {
   static constexpr int kSumsPerDot = 1;
   template <typename T>
   static constexpr int kStreamRows = StreamShape<T>::rows;
+  static constexpr int kBf16PairChunk = 0;
 
   template <int R, int A, typename T>
   static void rows(const WeightRow<T>* rows, const float* const* x, int cols, float* result) {

@@ -9,7 +9,6 @@
 #include <cstring>
 #include <type_traits>
 
-#include "kernels/gemv.h"
 #include "kernels/gemv_driver.h"
 #include "kernels/x86/avx2/vecmath.h"
 
@@ -73,18 +72,6 @@ inline __m256 in_register(__m256 v) {
 
 inline constexpr int kPairChunk = 16;  // columns of one bf16 load
 
-// Each full 16-column chunk of x as its 8 even columns then its 8 odd ones; columns past the last full chunk
-// stay where they are.
-void reorder_for_pairs(const float* x, int cols, float* reordered) {
-  int k = 0;
-  for (; k + kPairChunk <= cols; k += kPairChunk)
-    for (int i = 0; i < kPairChunk / 2; ++i) {
-      reordered[k + i] = x[k + 2 * i];
-      reordered[k + kPairChunk / 2 + i] = x[k + 2 * i + 1];
-    }
-  for (; k < cols; ++k) reordered[k] = x[k];
-}
-
 struct Dot {
   static constexpr int kMaxSums = 8;  // 16 registers: eight sums, the activations and a weight
   template <typename T>
@@ -92,6 +79,7 @@ struct Dot {
   // fp32 rows one at a time, as bf16 (see prefetch_ahead); int8 in StreamShape's blocks.
   template <typename T>
   static constexpr int kStreamRows = std::is_same_v<T, float> ? 1 : StreamShape<T>::rows;
+  static constexpr int kBf16PairChunk = kPairChunk;
 
   // Each (weight row, activation row) pair sums its columns in the same order whatever R and A are: bf16 in
   // the 32- and 16-column steps below, int8 in 32-column steps, then 8-column chunks, into registers it
@@ -102,7 +90,7 @@ struct Dot {
     for (int a = 0; a < A; ++a)
       for (int r = 0; r < R; ++r) sum[a][r] = _mm256_setzero_ps();
     int k = 0;
-    if constexpr (std::is_same_v<T, uint16_t>) {  // x reordered by reorder_for_pairs
+    if constexpr (std::is_same_v<T, uint16_t>) {  // x reordered by the driver (kBf16PairChunk)
       // Two 16-column chunks a step, their even and odd columns in four FMA chains per row: StreamShape reads
       // bf16 one row at a time, and with two chains that row was bound by the FMA's latency, not the reads.
       const __m256i high_halves = _mm256_set1_epi32(static_cast<int>(0xffff0000u));
@@ -184,13 +172,6 @@ struct Dot {
 
 void matvec_rows(const float* in, int ld_in, int m, const WeightMatrix& w, int row_begin, int row_end, float* out,
                  int ld_out, bool accumulate) {
-  if (w.type == WeightType::BF16 && m > 0) {
-    const int cols = w.cols;
-    float* reordered = gemv_scratch(static_cast<size_t>(m) * cols);
-    for (int i = 0; i < m; ++i)
-      reorder_for_pairs(in + static_cast<size_t>(i) * ld_in, cols, reordered + static_cast<size_t>(i) * cols);
-    return matvec_rows_with<Dot>(reordered, cols, m, w, row_begin, row_end, out, ld_out, accumulate);
-  }
   matvec_rows_with<Dot>(in, ld_in, m, w, row_begin, row_end, out, ld_out, accumulate);
 }
 

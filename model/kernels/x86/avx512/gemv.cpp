@@ -1,4 +1,9 @@
-// Decode GEMV, AVX-512: 16 columns per register, masked loads for a row's last partial chunk.
+// Decode GEMV, AVX-512: 16 columns per register, masked loads for a row's last partial chunk. bf16 rows are
+// read 32 values a load, each 32-bit lane a pair widened without shuffles as the AVX2 tier does (gemv_driver.h,
+// reorder_for_pairs), the even and odd values summed in two FMA chains: bf16 streams one row at a time per
+// thread, and the one chain of widened 16-value chunks left that row bound by the FMA's latency.
+#include <type_traits>
+
 #include "kernels/gemv_driver.h"
 #include "kernels/simd.h"
 
@@ -44,21 +49,50 @@ inline __m512 in_register(__m512 v) {
   return v;
 }
 
+inline constexpr int kPairChunk = 32;  // columns of one bf16 load
+
 struct Dot {
   static constexpr int kMaxSums = 16;
   template <typename T>
-  static constexpr int kSumsPerDot = 1;
+  static constexpr int kSumsPerDot = std::is_same_v<T, uint16_t> ? 2 : 1;
   template <typename T>
   static constexpr int kStreamRows = StreamShape<T>::rows;
+  static constexpr int kBf16PairChunk = kPairChunk;
 
-  // Each (weight row, activation row) pair accumulates its 16-column chunks in one register, in column order,
-  // and reduces it the same way whatever R and A are.
+  // Each (weight row, activation row) pair accumulates its chunks in column order in registers of its own (bf16:
+  // the even and odd sums of the 32-column pairs, added, then 16-column chunks), and reduces them the same way
+  // whatever R and A are.
   template <int R, int A, typename T>
   static void rows(const WeightRow<T>* rows, const float* const* x, int cols, float* result) {
     __m512 sum[A][R];
     for (int a = 0; a < A; ++a)
       for (int r = 0; r < R; ++r) sum[a][r] = _mm512_setzero_ps();
     int k = 0;
+    if constexpr (std::is_same_v<T, uint16_t>) {  // x reordered by the driver (kBf16PairChunk)
+      const __m512i high_halves = _mm512_set1_epi32(static_cast<int>(0xffff0000u));
+      __m512 odd_sum[A][R];
+      for (int a = 0; a < A; ++a)
+        for (int r = 0; r < R; ++r) odd_sum[a][r] = _mm512_setzero_ps();
+      for (; k + kPairChunk <= cols; k += kPairChunk) {
+        __m512 even[A], odd[A];
+        for (int a = 0; a < A; ++a) {
+          even[a] = in_register(_mm512_loadu_ps(x[a] + k));
+          odd[a] = in_register(_mm512_loadu_ps(x[a] + k + kPairChunk / 2));
+        }
+        for (int r = 0; r < R; ++r) {
+          prefetch_ahead(rows[r], k);
+          const __m512i pairs = _mm512_loadu_si512(rows[r].values + k);
+          const __m512 w_even = in_register(_mm512_castsi512_ps(_mm512_slli_epi32(pairs, 16)));
+          const __m512 w_odd = in_register(_mm512_castsi512_ps(_mm512_and_si512(pairs, high_halves)));
+          for (int a = 0; a < A; ++a) {
+            sum[a][r] = _mm512_fmadd_ps(w_even, even[a], sum[a][r]);
+            odd_sum[a][r] = _mm512_fmadd_ps(w_odd, odd[a], odd_sum[a][r]);
+          }
+        }
+      }
+      for (int a = 0; a < A; ++a)
+        for (int r = 0; r < R; ++r) sum[a][r] = _mm512_add_ps(sum[a][r], odd_sum[a][r]);
+    }
     for (; k + 16 <= cols; k += 16) {
       __m512 xk[A];
       for (int a = 0; a < A; ++a) xk[a] = in_register(_mm512_loadu_ps(x[a] + k));
