@@ -152,6 +152,39 @@ TEST_P(BlockedGemmTierTest, PanelsHoldTheRowsTransposedAndZeroPastTheInput) {
   }
 }
 
+// For bf16 weights the panels hold what the tier multiplies them with, zero past the input. With AVX512_BF16
+// dot products, a pair step holds the 32 rows' (k, k + 1) pairs of bf16 high parts, then the pairs of their
+// remainders; every other tier widens the weights and packs the fp32 values. Here full and partial groups of
+// sixteen rows, an empty group, and a last run of k shorter than sixteen.
+TEST_P(BlockedGemmTierTest, Bf16ProductsPackWhatTheTierMultiplies) {
+  constexpr int kRows = 45, kDepth = 38, kStride = 41;
+  constexpr int kPanelRows = t5::PackedActivations::kPanelRows;
+  std::mt19937 rng(7);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> in(static_cast<size_t>(kRows) * kStride);
+  for (float& v : in) v = normal(rng);
+  t5::PackedActivations packed;
+  packed.prepare(kRows, kDepth, t5::WeightType::BF16);
+  EXPECT_EQ(packed.bf16_pairs(), GetParam() == t5::IsaTier::Avx512Bf16);
+  for (int panel = 0; panel < packed.panels(); ++panel) {
+    packed.pack_panel(in.data(), kStride, panel);
+    for (int kk = 0; kk < kDepth; ++kk)
+      for (int r = 0; r < kPanelRows; ++r) {
+        const int row = panel * kPanelRows + r;
+        const float x = row < kRows ? in[static_cast<size_t>(row) * kStride + kk] : 0.0f;
+        if (!packed.bf16_pairs()) {
+          ASSERT_EQ(packed.f32_panel(panel)[kk * kPanelRows + r], x) << "row " << row << " column " << kk;
+          continue;
+        }
+        const uint16_t high = t5::f32_to_bf16(x);
+        const uint16_t remainder = t5::f32_to_bf16(x - t5::bf16_to_f32(high));
+        const uint16_t* step = packed.bf16_panel(panel) + static_cast<size_t>(kk / 2) * 2 * kPanelRows * 2;
+        ASSERT_EQ(step[2 * r + kk % 2], high) << "row " << row << " column " << kk;
+        ASSERT_EQ(step[2 * kPanelRows + 2 * r + kk % 2], remainder) << "row " << row << " column " << kk;
+      }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Tiers, BlockedGemmTierTest, t5test::host_tiers(), t5test::tier_name);
 
 }  // namespace

@@ -75,26 +75,59 @@ struct Tile {
 };
 
 #if defined(__AVX512BF16__)
+// v[i] holds row i of a 16 x 16 block of 32-bit lanes; on return v[c] holds its column c.
+inline void transpose_16x16(__m512i (&v)[16]) {
+  __m512i pairs[16], quads[16];
+  for (int i = 0; i < 16; i += 2) {
+    pairs[i] = _mm512_unpacklo_epi32(v[i], v[i + 1]);
+    pairs[i + 1] = _mm512_unpackhi_epi32(v[i], v[i + 1]);
+  }
+  // quads[4g + c]: in 128-bit lane l, column 4l + c of rows 4g..4g+3.
+  for (int g = 0; g < 16; g += 4) {
+    quads[g] = _mm512_unpacklo_epi64(pairs[g], pairs[g + 2]);
+    quads[g + 1] = _mm512_unpackhi_epi64(pairs[g], pairs[g + 2]);
+    quads[g + 2] = _mm512_unpacklo_epi64(pairs[g + 1], pairs[g + 3]);
+    quads[g + 3] = _mm512_unpackhi_epi64(pairs[g + 1], pairs[g + 3]);
+  }
+  // Then the 4 x 4 blocks of 128-bit lanes, for each c.
+  for (int c = 0; c < 4; ++c) {
+    const __m512i low01 = _mm512_shuffle_i32x4(quads[c], quads[4 + c], _MM_SHUFFLE(1, 0, 1, 0));
+    const __m512i high01 = _mm512_shuffle_i32x4(quads[c], quads[4 + c], _MM_SHUFFLE(3, 2, 3, 2));
+    const __m512i low23 = _mm512_shuffle_i32x4(quads[8 + c], quads[12 + c], _MM_SHUFFLE(1, 0, 1, 0));
+    const __m512i high23 = _mm512_shuffle_i32x4(quads[8 + c], quads[12 + c], _MM_SHUFFLE(3, 2, 3, 2));
+    v[c] = _mm512_shuffle_i32x4(low01, low23, _MM_SHUFFLE(2, 0, 2, 0));
+    v[4 + c] = _mm512_shuffle_i32x4(low01, low23, _MM_SHUFFLE(3, 1, 3, 1));
+    v[8 + c] = _mm512_shuffle_i32x4(high01, high23, _MM_SHUFFLE(2, 0, 2, 0));
+    v[12 + c] = _mm512_shuffle_i32x4(high01, high23, _MM_SHUFFLE(3, 1, 3, 1));
+  }
+}
+
 // Each row's values as a bf16 high part plus the bf16 rounding of what it leaves (16 significant bits, a
-// relative error of at most 2^-17), 16 k at a time; consecutive k pair up as one 32-bit lane. A pair step of
-// the panel is the 32 rows' high pairs, then their remainder pairs. Rows past `rows` are zero.
+// relative error of at most 2^-17); consecutive k pair up as one 32-bit lane. A pair step of the panel is the
+// 32 rows' high pairs, then their remainder pairs. Rows past `rows` are zero. Sixteen rows' 16 k at a time: a
+// row's eight high pairs and eight remainder pairs fill one register, and a 16 x 16 transpose turns those into
+// the panel's 64-byte runs. One pair at a time, the packing had 10 % as many samples as the tiles (perf, base
+// bf16 seed, Zen 5), now 3.5 %; encoder P50 in three alternating processes 85.9, 88.9, 85.9 -> 82.8, 81.2, 79.1 ms.
 void pack_pairs(const float* in, int ld_in, int rows, int k, uint16_t* panel) {
+  constexpr int kGroupRows = 16, kStepLanes = kBf16Parts * kPanelRows;
   uint32_t* pairs = reinterpret_cast<uint32_t*>(panel);
-  for (int r = 0; r < kPanelRows; ++r) {
-    const float* src = in + static_cast<size_t>(r) * ld_in;
+  for (int r0 = 0; r0 < kPanelRows; r0 += kGroupRows) {
     for (int k0 = 0; k0 < k; k0 += 16) {
       const int left = std::min(16, k - k0);
       const __mmask16 mask = static_cast<__mmask16>((1u << left) - 1);
-      const __m512 x = r < rows ? _mm512_maskz_loadu_ps(mask, src + k0) : _mm512_setzero_ps();
-      const __m256bh high = _mm512_cvtneps_pbh(x);
-      const __m256bh low = _mm512_cvtneps_pbh(_mm512_sub_ps(x, _mm512_cvtpbh_ps(high)));
-      alignas(32) uint32_t high_pairs[8], low_pairs[8];
-      _mm256_store_si256(reinterpret_cast<__m256i*>(high_pairs), (__m256i)high);
-      _mm256_store_si256(reinterpret_cast<__m256i*>(low_pairs), (__m256i)low);
-      for (int i = 0; i < left / 2; ++i) {
-        uint32_t* step = pairs + static_cast<size_t>(k0 / 2 + i) * kBf16Parts * kPanelRows;
-        step[r] = high_pairs[i];
-        step[kPanelRows + r] = low_pairs[i];
+      __m512i v[kGroupRows];
+      for (int r = 0; r < kGroupRows; ++r) {
+        const __m512 x = r0 + r < rows ? _mm512_maskz_loadu_ps(mask, in + static_cast<size_t>(r0 + r) * ld_in + k0)
+                                       : _mm512_setzero_ps();
+        const __m256bh high = _mm512_cvtneps_pbh(x);
+        const __m256bh low = _mm512_cvtneps_pbh(_mm512_sub_ps(x, _mm512_cvtpbh_ps(high)));
+        v[r] = _mm512_inserti64x4(_mm512_castsi256_si512((__m256i)high), (__m256i)low, 1);
+      }
+      transpose_16x16(v);  // v[j]: high pair j of the 16 rows, v[8 + j]: their remainder pair j
+      uint32_t* step = pairs + static_cast<size_t>(k0 / 2) * kStepLanes + r0;
+      for (int j = 0; j < left / 2; ++j) {
+        _mm512_storeu_si512(step + j * kStepLanes, v[j]);
+        _mm512_storeu_si512(step + j * kStepLanes + kPanelRows, v[8 + j]);
       }
     }
   }
