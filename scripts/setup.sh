@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 packages=(cmake g++ make pkg-config libopenblas-dev libhwloc-dev libsentencepiece-dev nlohmann-json3-dev
           libgtest-dev libbenchmark-dev)
+# The tests run the build on emulated CPUs the host is not (tests/CMakeLists.txt, EmulatedCpu).
+[ "$(uname -m)" != x86_64 ] || packages+=(qemu-user)
 packages+=("$@")  # callers add what only they need (clang for fuzzing, chromium for report checks)
 
 missing=()
