@@ -83,8 +83,24 @@ void product_rows(const Exec& exec, Phase phase, const float* in, int ld_in, int
   }
 }
 
-void split_rows(Exec& exec, Phase phase, int rows, const std::function<void(int, int)>& body) {
-  exec.pool.parallel_for_balanced(rows, phase == Phase::Encode ? kEncodeGrain : kDecodeGrain, body);
+// Whether product_rows hands the product to OpenBLAS's sgemm.
+bool runs_in_sgemm(const Exec& exec, Phase phase, int m, const GemmInput* gemm, const WeightMatrix& w) {
+  if (gemm) return false;
+  if (phase == Phase::Encode) return true;
+  return !exec.switches.blocked_gemv && w.type == WeightType::F32 && m > 1;
+}
+
+// OpenBLAS's sgemm sums an output in an order that depends on the shape of the call computing it (the
+// kernel it picks by size, its edge kernels), so a product it runs goes one fixed share per thread: the
+// balanced split's pieces vary with timing, and so did the baseline's outputs (golden tensors 1.2e-4 to
+// 1.5e-4 from transformers between runs on a loaded host). Our kernels, and sgemv, compute a row the same
+// way in any slice, and keep the balanced split.
+void split_rows(Exec& exec, Phase phase, int rows, bool sgemm, const std::function<void(int, int)>& body) {
+  const int grain = phase == Phase::Encode ? kEncodeGrain : kDecodeGrain;
+  if (sgemm)
+    exec.pool.parallel_for(rows, grain, 1, body);
+  else
+    exec.pool.parallel_for_balanced(rows, grain, body);
 }
 
 }  // namespace
@@ -99,7 +115,7 @@ void linear(Exec& exec, Phase phase, const float* in, int ld_in, int m, const We
   std::optional<GemmInput> gemm;  // only our GEMM packs, and numbers its products
   if (use_blocked_gemm(exec, phase)) gemm.emplace(in, ld_in, m, w.cols, w.type);
   const GemmInput* blocked_input = gemm ? &*gemm : nullptr;
-  split_rows(exec, phase, w.rows, [&](int begin, int end) {
+  split_rows(exec, phase, w.rows, runs_in_sgemm(exec, phase, m, blocked_input, w), [&](int begin, int end) {
     product_rows(exec, phase, in, ld_in, m, blocked_input, w, begin, end, out, ld_out, accumulate);
   });
 }
@@ -140,7 +156,7 @@ void feed_forward_in(Exec& exec, Phase phase, const float* in, int m, const Weig
     std::optional<GemmInput> gemm;  // only our GEMM packs, and numbers its products
     if (use_blocked_gemm(exec, phase)) gemm.emplace(in, cols, m, cols, w_in.type);
     const GemmInput* blocked_input = gemm ? &*gemm : nullptr;
-    split_rows(exec, phase, ff, [&](int begin, int end) {
+    split_rows(exec, phase, ff, runs_in_sgemm(exec, phase, m, blocked_input, gate), [&](int begin, int end) {
       product_rows(exec, phase, in, cols, m, blocked_input, gate, begin, end, gate_out, ff, false);
       product_rows(exec, phase, in, cols, m, blocked_input, up, begin, end, up_out, ff, false);
       for (int i = 0; i < m; ++i) {

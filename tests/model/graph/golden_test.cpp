@@ -1,6 +1,6 @@
 // The encoder and decoder reproduce transformers' intermediate tensors (../shared/reference/golden*.safetensors)
 // in both configurations at every kernel tier: each block's output, the final norms and the logits, within 1e-4
-// (the baseline: 1.5e-4, below).
+// (the baseline: 2e-4, below).
 //
 // Each stack is checked from the reference's own inputs: the encoder from the input ids, the decoder from
 // transformers' encoder output. Both fp32 encoders sit 3-7e-6 from a float64 computation at the final norm,
@@ -24,13 +24,18 @@ namespace {
 constexpr float kTolerance = 1e-4f;  // fp32 against fp32: only summation order differs
 
 // The baseline's products are OpenBLAS's, whose kernels (chosen by the host and OPENBLAS_CORETYPE) sum each
-// output in long chains, and whose edge kernels depend on the row range a thread takes, which the balanced
-// split varies from run to run. Against a float64 computation of these tensors (scripts/golden_f64.py:
-// transformers in float64 on the same inputs, run on the GPU machine), on the Zen 5 host, 12 runs per tier:
-// the baseline ends 5.4e-5 to 9.5e-5 from float64 (encoder block 3 the worst; the generic and avx2 tiers the
-// farthest), transformers' own fp32 tensors 5.6e-5. Their sum bounds the distance between the two: 1.5e-4.
+// output in long chains, in an order that depends on the shape of each call; each thread's share of a product
+// is fixed (graph/linear.cpp), so its outputs are too, for a given OpenBLAS kernel set. Token 16 of p0 is
+// ill-conditioned: its block-3 attention turns ulp-level differences in q and k into 1e-4 in the block's
+// output. Against a float64 computation of these tensors (scripts/golden_f64.py: transformers in float64 on
+// the same inputs, on the GPU machine), on the Zen 5 host, two threads as below, at every tier under each of
+// OpenBLAS's x86-64 kernel sets (OPENBLAS_CORETYPE Nehalem, Sandybridge, Haswell, Zen, SkylakeX, Cooperlake,
+// SapphireRapids): the baseline ends 5.6e-5 to 1.92e-4 from float64 (Cooperlake's kernels at the avx512
+// tiers the farthest) and 4.7e-5 to 1.82e-4 from transformers' fp32 tensors, which are 5.6e-5 from float64.
+// With every kernel set measured, the tolerance is the largest of those distances rounded up: 2e-4. (Until
+// 2026-11-29 it was 1.5e-4, from 12 runs of a split that varied with timing; CI met a split 1.545e-4 away.)
 // The configuration with our kernels sits 5.6e-5 to 8.2e-5 from float64 and holds 1e-4.
-constexpr float kBaselineTolerance = 1.5e-4f;
+constexpr float kBaselineTolerance = 2e-4f;
 
 struct Traced {
   std::map<std::string, std::vector<float>> rows;  // name -> concatenated rows, in call order

@@ -139,6 +139,26 @@ TEST_P(LinearTest, GatedFeedForwardEpilogueEqualsTheSeparatePasses) {
   }
 }
 
+// OpenBLAS's sgemm sums an output in an order that depends on the shape of the call: the baseline's products
+// must not take their call shapes from timing (which thread finishes first), or its outputs vary from run to
+// run. Repeated, the same product is the same bits, encoder and batched decode alike.
+TEST_P(LinearTest, SgemmProductsAreTheSameBitsEveryRun) {
+  t5::ThreadPool pool(2);
+  t5::Exec baseline{pool, with(false, false, false), nullptr, nullptr};
+  for (const t5::Phase phase : {t5::Phase::Encode, t5::Phase::Decode}) {
+    const int m = phase == t5::Phase::Encode ? 20 : 4;
+    const Data d(m, 384, 256);
+    std::vector<float> first(static_cast<size_t>(m) * 384), again(first.size());
+    t5::linear(baseline, phase, d.in.data(), 256, m, d.w, first.data(), 384, false);
+    int differing_runs = 0;
+    for (int run = 0; run < 200; ++run) {
+      t5::linear(baseline, phase, d.in.data(), 256, m, d.w, again.data(), 384, false);
+      differing_runs += again != first;
+    }
+    EXPECT_EQ(differing_runs, 0) << (phase == t5::Phase::Encode ? "encode" : "decode");
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Tiers, LinearTest, t5test::host_tiers(), t5test::tier_name);
 
 }  // namespace
