@@ -68,6 +68,11 @@ class GemmInput {
   uint64_t product_;
 };
 
+// Whether a decode product goes to OpenBLAS (sgemv, or sgemm for several rows) rather than our GEMV.
+bool decodes_in_blas(const Exec& exec, const WeightMatrix& w) {
+  return !exec.switches.blocked_gemv && w.type == WeightType::F32;
+}
+
 // Rows [begin, end) of `w` applied to the m input rows, written at columns [begin, end) of out. `gemm` is
 // the same input for our GEMM when it is in use.
 void product_rows(const Exec& exec, Phase phase, const float* in, int ld_in, int m, const GemmInput* gemm,
@@ -76,10 +81,10 @@ void product_rows(const Exec& exec, Phase phase, const float* in, int ld_in, int
     matmul_blocked(gemm->panels(), w, begin, end, out, ld_out, accumulate);
   } else if (phase == Phase::Encode) {
     matmul(in, ld_in, m, w.row_slice(begin, end - begin), out + begin, ld_out, accumulate);
-  } else if (exec.switches.blocked_gemv || w.type != WeightType::F32) {
-    matvec_rows(in, ld_in, m, w, begin, end, out, ld_out, accumulate);
-  } else {
+  } else if (decodes_in_blas(exec, w)) {
     matvec_rows_blas(in, ld_in, m, w, begin, end, out, ld_out, accumulate);
+  } else {
+    matvec_rows(in, ld_in, m, w, begin, end, out, ld_out, accumulate);
   }
 }
 
@@ -87,7 +92,7 @@ void product_rows(const Exec& exec, Phase phase, const float* in, int ld_in, int
 bool runs_in_sgemm(const Exec& exec, Phase phase, int m, const GemmInput* gemm, const WeightMatrix& w) {
   if (gemm) return false;
   if (phase == Phase::Encode) return true;
-  return !exec.switches.blocked_gemv && w.type == WeightType::F32 && m > 1;
+  return decodes_in_blas(exec, w) && m > 1;  // one row goes to sgemv
 }
 
 // OpenBLAS's sgemm sums an output in an order that depends on the shape of the call computing it (the
