@@ -61,9 +61,11 @@ std::string isa_highlights(const std::vector<std::string>& isa) {
   return present.empty() ? "no AVX2" : join(present, " ");
 }
 
-std::string machine_text(const RunContext& c) {
-  return c.cpu_model + ", " + count(c.cores, "core", "cores") + ", " + isa_highlights(c.isa) + "; class " +
-         c.machine_class + "; OpenBLAS " + c.blas_core + " kernels";
+// The machine and the classes (kernel tiers) its results were measured at.
+std::string machine_text(const RunContext& c, const std::vector<std::string>& classes) {
+  return c.cpu_model + ", " + count(c.cores, "core", "cores") + ", " + isa_highlights(c.isa) +
+         (classes.size() > 1 ? "; classes " + join(classes, ", ") : "; class " + c.machine_class) + "; OpenBLAS " +
+         c.blas_core + " kernels";
 }
 
 // "t5-synth-tasks, bf16 weights": the model and the type its weights were computed in.
@@ -85,6 +87,17 @@ std::vector<std::string> configuration_names(const BenchResult& r) {
   return names;
 }
 
+// The machine classes of the results, bench then accuracy, in the order they first appear.
+std::vector<std::string> machine_classes(const ReportInputs& in) {
+  std::vector<std::string> classes;
+  auto add = [&](const RunContext& c) {
+    if (std::find(classes.begin(), classes.end(), c.machine_class) == classes.end()) classes.push_back(c.machine_class);
+  };
+  for (const BenchResult& r : in.bench) add(r.context);
+  for (const AccuracyResult& r : in.accuracy) add(r.context);
+  return classes;
+}
+
 void add_header(Document& doc, const ReportInputs& in) {
   const RunContext& c = !in.bench.empty() ? in.bench.front().context : in.accuracy.front().context;
   // A report of many results names each model and suite once.
@@ -103,7 +116,7 @@ void add_header(Document& doc, const ReportInputs& in) {
   Block facts;
   facts.kind = Block::kFacts;
   facts.facts = {{"Date", c.date},
-                 {"Machine", machine_text(c)},
+                 {"Machine", machine_text(c, machine_classes(in))},
                  {"Commit", commit_text(c.git_commit, c.git_dirty) + ", t5bench " + c.version},
                  {"Model", join(models, "; ")},
                  {"Suite", join(suites, "; ")},
@@ -114,7 +127,8 @@ void add_header(Document& doc, const ReportInputs& in) {
   bool same_machine = true;
   auto add_source = [&](const std::string& path, const char* kind, const std::string& suite, const RunContext& r) {
     sources.rows.push_back({path, kind, suite, r.date, commit_text(r.git_commit, r.git_dirty), r.machine_class});
-    same_machine = same_machine && r.machine_class == c.machine_class && r.cpu_model == c.cpu_model;
+    // One CPU forced to several tiers (T5BENCH_ISA) is still one machine: its classes differ, its CPU does not.
+    same_machine = same_machine && r.cpu_model == c.cpu_model && r.cores == c.cores && r.isa == c.isa;
   };
   for (const BenchResult& r : in.bench) add_source(r.path, "bench", r.suite.name, r.context);
   for (const AccuracyResult& r : in.accuracy) add_source(r.path, "accuracy", r.suite_name, r.context);
@@ -377,16 +391,22 @@ void add_bench(Document& doc, const BenchResult& r, const ReportInputs& in, cons
   add_history(doc, r, in.history, id);
 }
 
+// "397 (99.25%)": cases and their share.
+std::string cases_text(int part, double rate) { return std::to_string(part) + " (" + percent(rate) + ")"; }
+
+std::string max_logit_error_text(const AccuracyFigures& f) {
+  return f.compared_steps > 0 ? scientific(f.logit_max_abs_error) : "–";
+}
+
 std::vector<std::string> accuracy_row(const std::string& name, const AccuracyFigures& f) {
   const std::string none = "–";
-  auto of = [](int part, double rate) { return std::to_string(part) + " (" + percent(rate) + ")"; };
   return {name,
           std::to_string(f.cases),
-          of(f.exact, f.exact_match_rate),
-          of(f.tie_aware, f.tie_aware_match_rate),
+          cases_text(f.exact, f.exact_match_rate),
+          cases_text(f.tie_aware, f.tie_aware_match_rate),
           std::to_string(f.ambiguous),
           percent(f.token_agreement),
-          f.compared_steps > 0 ? scientific(f.logit_max_abs_error) : none,
+          max_logit_error_text(f),
           f.compared_steps > 0 ? fixed(f.logit_cosine_min, 6) : none,
           f.compared_steps > 0 && f.gap_error_median && f.gap_error_max
               ? scientific(*f.gap_error_median) + " / " + scientific(*f.gap_error_max)
@@ -474,24 +494,21 @@ void add_accuracy(Document& doc, const AccuracyResult& r) {
   doc.blocks.push_back(table_block(d));
 }
 
-// The machine classes of the bench results, in the order they first appear.
-std::vector<std::string> machine_classes(const std::vector<BenchResult>& bench) {
-  std::vector<std::string> classes;
-  for (const BenchResult& r : bench)
-    if (std::find(classes.begin(), classes.end(), r.context.machine_class) == classes.end())
-      classes.push_back(r.context.machine_class);
-  return classes;
+// A table keyed by suite, model and configuration, with two figures per machine class.
+Table side_by_side_table(const std::vector<std::string>& classes, const std::string& first, const std::string& second) {
+  Table t{{"Suite", "Model", "Configuration"}, {false, false, false}, {}};
+  for (const std::string& c : classes) {
+    t.header.push_back(c + " " + first);
+    t.header.push_back(c + " " + second);
+    t.numeric.insert(t.numeric.end(), {true, true});
+  }
+  return t;
 }
 
 // One row per suite, model, configuration and precision measured, with P50 and tokens/s of each class
 // side by side ("–" where a class did not measure it).
-void add_side_by_side(Document& doc, const std::vector<BenchResult>& bench, const std::vector<std::string>& classes) {
-  Table t{{"Suite", "Model", "Configuration"}, {false, false, false}, {}};
-  for (const std::string& c : classes) {
-    t.header.push_back(c + " P50 ms");
-    t.header.push_back(c + " tok/s");
-    t.numeric.insert(t.numeric.end(), {true, true});
-  }
+void add_bench_side_by_side(Document& doc, const std::vector<BenchResult>& bench, const std::vector<std::string>& classes) {
+  Table t = side_by_side_table(classes, "P50 ms", "tok/s");
   std::vector<std::vector<std::string>> keys;
   for (const BenchResult& r : bench)
     for (const BenchConfiguration& c : r.configurations) {
@@ -511,9 +528,35 @@ void add_side_by_side(Document& doc, const std::vector<BenchResult>& bench, cons
       }
       t.rows.push_back(row);
     }
-  doc.blocks.push_back(heading(2, "Machine classes side by side"));
   doc.blocks.push_back(paragraph("The headline rows of each machine class (P50 end-to-end latency and tokens per "
                                  "second); each class's own sections follow."));
+  doc.blocks.push_back(table_block(t));
+}
+
+// One row per accuracy suite, model and configuration, with the tie-aware matches and the largest logit error
+// of each class side by side ("–" where a class did not measure it).
+void add_accuracy_side_by_side(Document& doc, const std::vector<AccuracyResult>& accuracy,
+                               const std::vector<std::string>& classes) {
+  Table t = side_by_side_table(classes, "tie-aware", "max |Δlogit|");
+  std::vector<std::vector<std::string>> keys;
+  for (const AccuracyResult& r : accuracy) {
+    const std::vector<std::string> key{r.suite_name, model_text(r.context), r.configuration};
+    if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
+    keys.push_back(key);
+    std::vector<std::string> row = key;
+    for (const std::string& machine : classes) {
+      const AccuracyResult* found = nullptr;
+      for (const AccuracyResult& other : accuracy)
+        if (other.context.machine_class == machine && other.suite_name == r.suite_name &&
+            model_text(other.context) == key[1] && other.configuration == r.configuration)
+          found = &other;
+      row.push_back(found ? cases_text(found->overall.tie_aware, found->overall.tie_aware_match_rate) : "–");
+      row.push_back(found ? max_logit_error_text(found->overall) : "–");
+    }
+    t.rows.push_back(row);
+  }
+  doc.blocks.push_back(paragraph("The accuracy of each machine class against the same references: tie-aware matches "
+                                 "of the greedy outputs and the largest top-5 logit error."));
   doc.blocks.push_back(table_block(t));
 }
 
@@ -523,15 +566,20 @@ Document build_report(const ReportInputs& inputs, const std::string& title) {
   Document doc;
   doc.title = title;
   add_header(doc, inputs);
-  const std::vector<std::string> classes = machine_classes(inputs.bench);
-  if (classes.size() > 1) add_side_by_side(doc, inputs.bench, classes);
+  const std::vector<std::string> classes = machine_classes(inputs);
+  if (classes.size() > 1) {
+    doc.blocks.push_back(heading(2, "Machine classes side by side"));
+    if (!inputs.bench.empty()) add_bench_side_by_side(doc, inputs.bench, classes);
+    if (!inputs.accuracy.empty()) add_accuracy_side_by_side(doc, inputs.accuracy, classes);
+  }
   int id = 0;
   for (const std::string& machine : classes) {
     if (classes.size() > 1) doc.blocks.push_back(heading(2, "Machine class " + machine));
     for (const BenchResult& r : inputs.bench)
       if (r.context.machine_class == machine) add_bench(doc, r, inputs, "bench" + std::to_string(++id));
+    for (const AccuracyResult& r : inputs.accuracy)
+      if (r.context.machine_class == machine) add_accuracy(doc, r);
   }
-  for (const AccuracyResult& r : inputs.accuracy) add_accuracy(doc, r);
   return doc;
 }
 

@@ -1,5 +1,5 @@
-// A report of results from several machine classes: the headline rows side by side, a section per class,
-// and each class's own history.
+// A report of results from several machine classes: the headline rows side by side, a section per class
+// holding that class's bench and accuracy results, and each class's own history.
 
 #include <gtest/gtest.h>
 
@@ -55,6 +55,46 @@ TEST(ReportMachineClasses, SideBySideTableSectionPerClassAndHistoryPerClass) {
   in.bench.pop_back();
   const std::string single = render_markdown(build_report(in, "t"), "t.html");
   EXPECT_EQ(single.find("## Machine class"), std::string::npos);
+}
+
+TEST(ReportMachineClasses, AccuracyOfEachClassSideBySideAndInItsOwnSection) {
+  ReportInputs in;
+  load_result(t5test::report_fixture("bench.json"), in);     // x86_64-avx512-4c
+  load_result(t5test::report_fixture("accuracy.json"), in);  // x86_64-avx512-4c: 9 of 10 tie-aware
+  // The same CPU forced to a lower tier: another class, the same machine.
+  AccuracyResult avx2 = in.accuracy[0];
+  avx2.path = "avx2-accuracy.json";
+  avx2.context.machine_class = "x86_64-avx2-4c";
+  avx2.overall.tie_aware = 10;
+  avx2.overall.tie_aware_match_rate = 1.0;
+  avx2.overall.logit_max_abs_error = 4.5e-5;
+  in.accuracy.push_back(avx2);
+
+  const std::string md = render_markdown(build_report(in, "t"), "t.html");
+  EXPECT_NE(md.find("class x86_64-avx512-4c"), std::string::npos) << md;
+  EXPECT_NE(md.find("; classes x86_64-avx512-4c, x86_64-avx2-4c; "), std::string::npos) << md;
+  EXPECT_EQ(md.find("Not every result comes from the machine above"), std::string::npos) << md;
+  EXPECT_NE(md.find("| Suite | Model | Configuration | x86_64-avx512-4c tie-aware | x86_64-avx512-4c max \\|Δlogit\\| | "
+                    "x86_64-avx2-4c tie-aware | x86_64-avx2-4c max \\|Δlogit\\| |\n"),
+            std::string::npos) << md;
+  EXPECT_NE(md.find("| synth-tasks | fixture-t5, f32 weights | optimized | 9 (90.0%) | 3.05e-05 | 10 (100.0%) | 4.50e-05 |\n"),
+            std::string::npos) << md;
+  // The avx2 class measured no bench: its bench row says so.
+  EXPECT_NE(md.find("| fixture | fixture-t5, f32 weights | baseline | 110.0 | 72.7 | – | – |\n"), std::string::npos) << md;
+  const size_t section512 = md.find("\n## Machine class x86_64-avx512-4c\n"), section2 = md.find("\n## Machine class x86_64-avx2-4c\n");
+  ASSERT_NE(section512, std::string::npos);
+  ASSERT_NE(section2, std::string::npos);
+  const std::string part512 = md.substr(section512, section2 - section512), part2 = md.substr(section2);
+  EXPECT_EQ(t5test::count_of(part512, "## Accuracy: suite synth-tasks"), 1u) << part512;
+  EXPECT_NE(part512.find("(from " + in.accuracy[0].path + ", "), std::string::npos) << part512;
+  EXPECT_EQ(t5test::count_of(part2, "## Accuracy: suite synth-tasks"), 1u) << part2;
+  EXPECT_NE(part2.find("(from avx2-accuracy.json, "), std::string::npos) << part2;
+  EXPECT_EQ(part2.find("## Benchmark"), std::string::npos) << part2;
+
+  // Another CPU is another machine, and the report says so.
+  in.accuracy[1].context.cpu_model = "Other CPU";
+  const std::string other = render_markdown(build_report(in, "t"), "t.html");
+  EXPECT_NE(other.find("Not every result comes from the machine above"), std::string::npos) << other;
 }
 
 }  // namespace
