@@ -98,7 +98,7 @@ std::vector<std::string> machine_classes(const ReportInputs& in) {
   return classes;
 }
 
-void add_header(Document& doc, const ReportInputs& in) {
+void add_header(Document& doc, const ReportInputs& in, const std::vector<std::string>& classes) {
   const RunContext& c = !in.bench.empty() ? in.bench.front().context : in.accuracy.front().context;
   // A report of many results names each model and suite once.
   std::vector<std::string> models, suites;
@@ -116,7 +116,7 @@ void add_header(Document& doc, const ReportInputs& in) {
   Block facts;
   facts.kind = Block::kFacts;
   facts.facts = {{"Date", c.date},
-                 {"Machine", machine_text(c, machine_classes(in))},
+                 {"Machine", machine_text(c, classes)},
                  {"Commit", commit_text(c.git_commit, c.git_dirty) + ", t5bench " + c.version},
                  {"Model", join(models, "; ")},
                  {"Suite", join(suites, "; ")},
@@ -565,8 +565,8 @@ void add_accuracy_side_by_side(Document& doc, const std::vector<AccuracyResult>&
 Document build_report(const ReportInputs& inputs, const std::string& title) {
   Document doc;
   doc.title = title;
-  add_header(doc, inputs);
   const std::vector<std::string> classes = machine_classes(inputs);
+  add_header(doc, inputs, classes);
   if (classes.size() > 1) {
     doc.blocks.push_back(heading(2, "Machine classes side by side"));
     if (!inputs.bench.empty()) add_bench_side_by_side(doc, inputs.bench, classes);
